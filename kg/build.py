@@ -1,0 +1,121 @@
+"""``dsr build``: curated Turtle in, validated and reasoned dataset out (``dist/``).
+
+Steps: load -> partition claims into report graphs (checking quotes) -> OWL-RL
+closure -> SHACL validation -> write TriG/N-Quads and statistics. Any violation or
+inconsistency stops the build before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import __version__
+from .claims import partition
+from .config import Settings
+from .dataset_io import DATASET_NQ, DATASET_TRIG, write_dataset
+from .errors import ValidationFailed
+from .loading import Inputs, load_inputs
+from .namespaces import DSR
+from .progress import Steps
+from .reasoning import infer
+from .report import Problem, ValidationReport
+from .validation import validate
+
+BUILD_INFO = "build-info.json"
+
+
+@dataclass
+class BuildResult:
+    graphs: dict[str, Graph]
+    report: ValidationReport
+    fingerprint: str
+    cached: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def quote_problems(part, locator) -> list[Problem]:
+    out = []
+    for qp in part.quote_problems:
+        loc = locator.locate(qp.claim) if locator else None
+        out.append(Problem("Violation", str(qp.claim), qp.message, path=str(DSR.quote),
+                           location=str(loc) if loc else None, kind="quote"))
+    return out
+
+
+def inconsistency_problems(errors: list[str]) -> list[Problem]:
+    return [Problem("Violation", "(graph)", f"OWL-RL inconsistency: {e}. Check the rdf:type of "
+                    "the nodes named and the domain/range of the properties used on them: "
+                    "disjoint classes cannot share members.", kind="owl") for e in errors]
+
+
+def assemble(inputs: Inputs, settings: Settings, steps: Steps) -> BuildResult:
+    """Everything but writing: partition, reason, validate."""
+    with steps.step("Partitioning claims into report graphs and checking quotes"):
+        part = partition(inputs.triples, settings)
+        graphs = dict(part.graphs)
+        graphs[settings.graph_iri("ontology")] = inputs.ontology
+    asserted = [g for iri, g in sorted(graphs.items())]
+    with steps.step(f"OWL-RL reasoning over {sum(len(g) for g in asserted):,} asserted triples"):
+        inferred, errors = infer(asserted, settings.base)
+        graphs[settings.graph_iri("inferred")] = inferred
+    with steps.step("SHACL validation"):
+        data_graphs = [g for iri, g in sorted(graphs.items())
+                       if iri not in (settings.graph_iri("ontology"), settings.graph_iri("inferred"))]
+        report = validate(inputs.ontology, inputs.shapes, data_graphs, inferred, inputs.locator)
+        report.extend(quote_problems(part, inputs.locator))
+        report.extend(inconsistency_problems(errors))
+    graphs[settings.graph_iri("shapes")] = inputs.shapes
+    return BuildResult(graphs, report, inputs.fingerprint(), timings=steps.timings)
+
+
+def build(settings: Settings, quiet: bool = False, force: bool = False) -> BuildResult:
+    """Build ``dist/`` from the checkout; raises ValidationFailed on any violation."""
+    steps = Steps(total=5, quiet=quiet)
+    with steps.step("Loading ontology, shapes and triples"):
+        inputs = load_inputs(settings)
+    fingerprint = _cache_key(inputs, settings)
+    info_path = settings.dist / BUILD_INFO
+    if not force and _is_current(info_path, fingerprint, settings.dist):
+        steps.note(f"Up to date: {settings.dist} matches the inputs (use --force to rebuild).")
+        return BuildResult({}, ValidationReport(), fingerprint, cached=True, timings=steps.timings)
+    result = assemble(inputs, settings, steps)
+    result.fingerprint = fingerprint
+    if not result.report.conforms:
+        raise ValidationFailed(result.report)
+    with steps.step(f"Writing {settings.dist}"):
+        checksums = write_dataset(result.graphs, settings.dist, settings.base)
+        from .stats import compute_stats, write_stats
+        stats = compute_stats(settings.dist, settings)
+        write_stats(stats, settings.dist)
+        info = {"fingerprint": fingerprint, "version": __version__, "base": settings.base,
+                "files": checksums,
+                "graphs": {iri: len(g) for iri, g in sorted(result.graphs.items())}}
+        (settings.dist / BUILD_INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    if result.report.warnings:
+        steps.note(f"{len(result.report.warnings)} warning(s); see `dsr validate` for details.")
+    return result
+
+
+def _cache_key(inputs: Inputs, settings: Settings) -> str:
+    import hashlib
+    h = hashlib.sha256(inputs.fingerprint().encode())
+    h.update(settings.base.encode())
+    h.update(__version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.read_bytes())
+    for path in sorted(settings.sources_dir.glob("*.txt")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _is_current(info_path: Path, fingerprint: str, dist: Path) -> bool:
+    if not info_path.exists() or not (dist / DATASET_NQ).exists() or not (dist / DATASET_TRIG).exists():
+        return False
+    try:
+        return json.loads(info_path.read_text()).get("fingerprint") == fingerprint
+    except (OSError, ValueError):
+        return False

@@ -1,0 +1,139 @@
+"""From curated claims to named graphs: the heart of the provenance model.
+
+Curators write claims (reified triples with report, quote, stance, certainty).
+This module turns them into the published layout:
+
+* one named graph per report, holding the report's metadata, its claims, the plain
+  fact triples it affirms (only claims that are affirmed, stated and factual), and a
+  Web Annotation target/selector for every quote;
+* one graph for entity descriptions (types, labels, aliases, Wikidata links);
+* quote problems (quote not found, unknown report) for the validation report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .config import Settings
+from .namespaces import DSR, OA, RDF, XSD
+from .quotes import source_text
+
+NON_FACTUAL = (DSR.Assessment, DSR.Recommendation)
+
+
+@dataclass
+class QuoteProblem:
+    claim: URIRef
+    report: Node | None
+    message: str
+
+
+@dataclass
+class Partition:
+    """The asserted dataset, split into named graphs (graph IRI -> Graph)."""
+
+    graphs: dict[str, Graph] = field(default_factory=dict)
+    quote_problems: list[QuoteProblem] = field(default_factory=list)
+
+    def graph(self, iri: str) -> Graph:
+        if iri not in self.graphs:
+            self.graphs[iri] = Graph(identifier=URIRef(iri))
+        return self.graphs[iri]
+
+
+def report_slug(report: URIRef, settings: Settings) -> str:
+    return str(report)[len(settings.base + "report/"):]
+
+
+def is_plain_fact(triples: Graph, claim: Node) -> bool:
+    """A claim becomes a plain triple only if factual, affirmed and stated."""
+    if any((claim, RDF.type, kind) in triples for kind in NON_FACTUAL):
+        return False
+    return ((claim, DSR.stance, DSR.Affirmed) in triples
+            and (claim, DSR.certainty, DSR.Stated) in triples)
+
+
+def partition(triples: Graph, settings: Settings) -> Partition:
+    """Split curated triples into report graphs and the entities graph, deriving facts."""
+    part = Partition()
+    reports = set(triples.subjects(RDF.type, DSR.Report))
+    report_graph = {r: part.graph(settings.graph_iri(report_slug(r, settings))) for r in reports}
+    claim_report: dict[Node, URIRef] = {}
+    for claim in triples.subjects(RDF.type, DSR.Claim):
+        report = triples.value(claim, DSR.source)
+        if report in report_graph:
+            claim_report[claim] = report
+    # Sub-classes of dsr:Claim are typed explicitly by curators too.
+    for kind in (DSR.Assessment, DSR.Recommendation, DSR.ContextClaim):
+        for claim in triples.subjects(RDF.type, kind):
+            report = triples.value(claim, DSR.source)
+            if report in report_graph:
+                claim_report.setdefault(claim, report)
+
+    entities = part.graph(settings.graph_iri("entities"))
+    for s, p, o in triples:
+        if s in report_graph:
+            report_graph[s].add((s, p, o))
+        elif s in claim_report:
+            report_graph[claim_report[s]].add((s, p, o))
+        else:
+            entities.add((s, p, o))
+
+    for claim, report in sorted(claim_report.items()):
+        graph = report_graph[report]
+        if is_plain_fact(triples, claim):
+            s, p, o = (triples.value(claim, RDF.subject), triples.value(claim, RDF.predicate),
+                       triples.value(claim, RDF.object))
+            if s is not None and p is not None and o is not None:
+                graph.add((s, p, o))
+        _annotate_quote(triples, claim, report, graph, part, settings)
+
+    for claim in set(triples.subjects(DSR.quote, None)) - set(claim_report):
+        part.quote_problems.append(QuoteProblem(
+            claim, triples.value(claim, DSR.source),
+            "claim cites no known report: set dsr:source to a report declared in "
+            "triples/reports.ttl (and type the claim dsr:Claim)"))
+    return part
+
+
+def _annotate_quote(triples: Graph, claim: Node, report: URIRef, graph: Graph,
+                    part: Partition, settings: Settings) -> None:
+    """Check the quote against the report text and add an oa:TextQuoteSelector."""
+    quote = triples.value(claim, DSR.quote)
+    filename = triples.value(report, DSR.sourceFile)
+    if quote is None or filename is None:
+        return
+    path = settings.sources_dir / str(filename)
+    if not path.exists():
+        part.quote_problems.append(QuoteProblem(
+            claim, report, f"report text {path} is missing: copy it into sources/"))
+        return
+    text = source_text(path)
+    match = text.find(str(quote))
+    if match is None:
+        part.quote_problems.append(QuoteProblem(
+            claim, report,
+            f"quote not found in {filename}: {str(quote)[:80]!r}. Copy the passage verbatim "
+            "(only whitespace and line-end hyphenation may differ)"))
+        return
+    prefix, suffix = text.around(match)
+    target = URIRef(f"{claim}#target")
+    selector = URIRef(f"{claim}#quote")
+    position = URIRef(f"{claim}#position")
+    graph.add((claim, OA.hasTarget, target))
+    graph.add((target, RDF.type, OA.SpecificResource))
+    graph.add((target, OA.hasSource, report))
+    graph.add((target, OA.hasSelector, selector))
+    graph.add((target, OA.hasSelector, position))
+    graph.add((selector, RDF.type, OA.TextQuoteSelector))
+    graph.add((selector, OA.exact, Literal(text.text[match.start:match.end])))
+    graph.add((selector, OA.prefix, Literal(prefix)))
+    graph.add((selector, OA.suffix, Literal(suffix)))
+    graph.add((position, RDF.type, OA.TextPositionSelector))
+    graph.add((position, OA.start, Literal(match.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((position, OA.end, Literal(match.end, datatype=XSD.nonNegativeInteger)))
+    if (report, DSR.sha256, None) not in graph:
+        graph.add((report, DSR.sha256, Literal(text.sha256)))

@@ -1,0 +1,185 @@
+"""The ``dsr`` command line: build, query, stats, validate, serve."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .config import load_settings
+from .errors import KGError, ValidationFailed
+
+
+def _settings(ctx) -> "object":
+    return ctx.obj["settings"]
+
+
+@click.group()
+@click.option("--base", default=None, help="Base IRI of the graph (default https://w3id.org/dsr-balkans/ or $DSR_BASE).")
+@click.option("--dist", type=click.Path(path_type=Path), default=None, help="Output directory of the build (default dist/ or $DSR_DIST).")
+@click.version_option(package_name="dsr-balkans")
+@click.pass_context
+def main(ctx, base, dist):
+    """Digital Silk Road in the Western Balkans: knowledge-graph tools."""
+    try:
+        ctx.obj = {"settings": load_settings(base=base, dist=dist)}
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Rebuild even if dist/ matches the inputs.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+@click.pass_context
+def build(ctx, force, quiet):
+    """Validate, reason and write the dataset to dist/."""
+    from .build import build as run_build
+    settings = _settings(ctx)
+    try:
+        result = run_build(settings, quiet=quiet, force=force)
+    except ValidationFailed as exc:
+        click.echo(exc.report.to_text(warnings=False), err=True)
+        click.echo("Build failed: fix the violations above (file:line, node, message) and run `dsr build` again.", err=True)
+        sys.exit(1)
+    except KGError as exc:
+        click.echo(f"Build failed: {exc}", err=True)
+        sys.exit(1)
+    if not quiet and not result.cached:
+        from .stats import read_stats
+        stats = read_stats(settings.dist)
+        click.echo(f"Built {settings.dist}: {stats['triples']:,} triples in {len(stats['graphs'])} graphs, "
+                   f"{stats['entities']} entities, {stats['claims']} claims, "
+                   f"{stats['contestedFacts']} contested fact(s).", err=True)
+
+
+def _ensure_built(settings) -> None:
+    from .build import build as run_build
+    try:
+        run_build(settings, quiet=True)
+    except ValidationFailed as exc:
+        click.echo(exc.report.to_text(warnings=False), err=True)
+        click.echo("The graph does not build; fix the violations above first.", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table", show_default=True)
+@click.option("--param", "-p", multiple=True, metavar="NAME=VALUE", help="Value of a canned query's parameter (repeatable).")
+@click.option("--asserted-only", is_flag=True, help="Leave the OWL-RL inferences out of the default graph.")
+@click.pass_context
+def query(ctx, query, fmt, param, asserted_only):
+    """Run QUERY (a .rq file or the name of a canned query) over the built dataset."""
+    from .output import render
+    from .queries import ParameterError, load_queries, parse_query_file
+    from .store import GraphStore
+    settings = _settings(ctx)
+    canned = load_queries(settings.queries_dir)
+    path = Path(query)
+    if path.suffix == ".rq" and path.exists():
+        cq = parse_query_file(path) if _has_title(path) else None
+        text = path.read_text(encoding="utf-8")
+    elif query in canned:
+        cq = canned[query]
+        text = cq.text
+    else:
+        raise click.BadParameter(f"{query!r} is neither a .rq file nor a canned query. "
+                                 f"Canned queries: {', '.join(sorted(canned))}", param_hint="QUERY")
+    args = {}
+    for item in param:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r}: write NAME=VALUE", param_hint="--param")
+        args[name] = value
+    try:
+        bindings = cq.bindings(args, settings.base) if cq else {}
+    except ParameterError as exc:
+        raise click.BadParameter(str(exc), param_hint="--param")
+    if args and not cq:
+        raise click.BadParameter("this query file declares no parameters", param_hint="--param")
+    _ensure_built(settings)
+    store = GraphStore(settings)
+    try:
+        results = store.query(text, asserted_only=asserted_only, substitutions=bindings)
+        click.echo(render(results, fmt, store.prefixes), nl=False)
+    except SyntaxError as exc:
+        click.echo(f"SPARQL syntax error in {query}: {exc}", err=True)
+        sys.exit(2)
+
+
+def _has_title(path: Path) -> bool:
+    return any(line.startswith("# title:") for line in path.read_text(encoding="utf-8").splitlines()[:5])
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.pass_context
+def stats(ctx, fmt):
+    """Triples per graph, instances per class, and coverage per report."""
+    from .stats import coverage_markdown, read_stats
+    settings = _settings(ctx)
+    _ensure_built(settings)
+    data = read_stats(settings.dist)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if fmt == "markdown":
+        click.echo(coverage_markdown(data))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    console = Console()
+    t = Table("graph", "triples", title=f"{data['triples']:,} triples")
+    for g, n in data["graphs"].items():
+        t.add_row(g, f"{n:,}")
+    console.print(t)
+    t = Table("class", "instances (incl. inferred)")
+    for c, n in data["classes"].items():
+        t.add_row(c, str(n))
+    console.print(t)
+    t = Table("report", "claims", "facts", "entities", "shared facts", "contested", title="Coverage per report")
+    for r in data["reports"]:
+        t.add_row(r["label"], str(r["claims"]), str(r["facts"]), str(r["entities"]),
+                  str(r["sharedFacts"]), str(r["contested"]))
+    console.print(t)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
+@click.pass_context
+def validate(ctx, files, fmt):
+    """Check new RDF FILES against ontology, shapes and the current graph.
+
+    Exit code 0: clean (warnings allowed); 1: violations; 2: unusable input."""
+    from .curation import check_files
+    settings = _settings(ctx)
+    try:
+        report = check_files(list(files), settings)
+    except KGError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    out = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
+    click.echo(out)
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx, host, port):
+    """Build if needed and serve the graph over HTTP."""
+    settings = _settings(ctx)
+    _ensure_built(settings)
+    from web.app import create_app
+    app = create_app(settings)
+    from werkzeug.serving import run_simple
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    run_simple(host, port, app, threaded=True)
+
+
+if __name__ == "__main__":
+    main()

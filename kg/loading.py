@@ -1,0 +1,134 @@
+"""Read the curated inputs (ontology, shapes, triples) into rdflib graphs.
+
+Each file is parsed on its own so that a syntax error names its file and line,
+and so that any node can later be traced back to where it is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from .config import Settings
+from .errors import Location, SyntaxProblem
+from .namespaces import DEFAULT_BASE
+
+FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld"}
+
+
+@dataclass
+class Inputs:
+    """Everything the build reads, file by file."""
+
+    ontology: Graph
+    shapes: Graph
+    triples: Graph
+    files: list[Path] = field(default_factory=list)
+    locator: "NodeLocator | None" = None
+
+    def fingerprint(self) -> str:
+        """Content hash of every input file: the cache key of a build."""
+        h = hashlib.sha256()
+        for path in sorted(self.files):
+            h.update(str(path.name).encode())
+            h.update(path.read_bytes())
+        return h.hexdigest()
+
+
+def input_files(settings: Settings) -> tuple[list[Path], list[Path], list[Path]]:
+    """Ontology files, shape files and triples files, in a stable order."""
+    onto, shapes = [], []
+    for path in sorted(settings.ontology_dir.rglob("*.ttl")):
+        (shapes if "shapes" in path.name else onto).append(path)
+    triples = sorted(p for p in settings.triples_dir.rglob("*") if p.suffix in FORMATS)
+    return onto, shapes, triples
+
+
+def parse_file(path: Path, base: str = DEFAULT_BASE, into: Graph | None = None,
+               data: str | None = None, fmt: str | None = None) -> Graph:
+    """Parse one file, rewriting the default base IRI to ``base`` if they differ."""
+    graph = into if into is not None else Graph()
+    text = data if data is not None else path.read_text(encoding="utf-8")
+    if base != DEFAULT_BASE:
+        text = text.replace(DEFAULT_BASE, base)
+    fmt = fmt or FORMATS.get(path.suffix, "turtle")
+    try:
+        graph.parse(data=text, format=fmt, publicID=base)
+    except BadSyntax as exc:
+        raise SyntaxProblem(Location(str(path), exc.lines + 1), _bad_syntax_message(exc)) from None
+    except Exception as exc:  # other parsers raise their own types
+        raise SyntaxProblem(Location(str(path), _line_of(str(exc))), str(exc)) from None
+    return graph
+
+
+def _bad_syntax_message(exc: BadSyntax) -> str:
+    text = str(exc._why) if hasattr(exc, "_why") else str(exc)
+    return f"{text} (near: {exc._str[exc._i:exc._i + 40]!r})" if hasattr(exc, "_str") else text
+
+
+def _line_of(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def load_inputs(settings: Settings) -> Inputs:
+    """Parse every input file of a project checkout."""
+    onto_files, shape_files, triple_files = input_files(settings)
+    ontology, shapes, triples = Graph(), Graph(), Graph()
+    for path in onto_files:
+        parse_file(path, settings.base, ontology)
+    for path in shape_files:
+        parse_file(path, settings.base, shapes)
+    from .shapes import derived_shapes
+    shapes += derived_shapes(ontology)
+    for path in triple_files:
+        parse_file(path, settings.base, triples)
+    files = onto_files + shape_files + triple_files
+    return Inputs(ontology, shapes, triples, files, NodeLocator(files, settings.base))
+
+
+_PREFIX = re.compile(r"^\s*@?prefix\s+([A-Za-z0-9_-]*):\s*<([^>]*)>", re.I)
+_SUBJECT = re.compile(r"^(<[^>]+>|[A-Za-z0-9_-]*:[^\s;,]*)\s")
+
+
+class NodeLocator:
+    """Finds the file and line where a node is written as a subject."""
+
+    def __init__(self, files: list[Path], base: str = DEFAULT_BASE):
+        self.files = files
+        self.base = base
+        self._index: dict[str, Location] | None = None
+
+    def _build(self) -> dict[str, Location]:
+        index: dict[str, Location] = {}
+        for path in self.files:
+            if path.suffix not in (".ttl", ".trig"):
+                continue
+            prefixes: dict[str, str] = {}
+            for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if m := _PREFIX.match(line):
+                    prefixes[m.group(1)] = m.group(2).replace(DEFAULT_BASE, self.base)
+                    continue
+                if m := _SUBJECT.match(line):
+                    token = m.group(1)
+                    if token.startswith("<"):
+                        iri = token[1:-1]
+                    else:
+                        pfx, _, local = token.partition(":")
+                        if pfx not in prefixes:
+                            continue
+                        iri = prefixes[pfx] + local
+                    index.setdefault(iri, Location(str(path), lineno))
+        return index
+
+    def locate(self, node) -> Location | None:
+        if self._index is None:
+            self._index = self._build()
+        if isinstance(node, URIRef):
+            return self._index.get(str(node))
+        return None

@@ -1,0 +1,90 @@
+"""Dataset statistics (``dist/stats.json``, ``dsr stats``), computed by SPARQL.
+
+The per-report coverage comes from the canned queries ``coverage`` and
+``contested-facts``, so the README table and the query gallery agree by construction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .config import Settings
+from .queries import load_queries
+from .store import GraphStore
+
+STATS_FILE = "stats.json"
+
+
+def _value(term) -> str | int | float | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype else ""
+        if dt.endswith(("#integer", "#long", "#int")):
+            return int(term.value)
+        return term.value
+    return term.value
+
+
+def compute_stats(dist: Path, settings: Settings) -> dict:
+    store = GraphStore(settings.with_(dist=dist))
+    queries = load_queries(settings.queries_dir)
+    graphs = {s["g"].value: int(s["n"].value) for s in store.store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    classes = {_short(s["class"].value, store.prefixes): int(s["n"].value) for s in store.query(
+        "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class . "
+        "FILTER(STRSTARTS(STR(?class), STR(dsr:))) } GROUP BY ?class")}
+    coverage = []
+    for s in store.query(queries["coverage"].text):
+        row = {v: _value(s[v]) for v in ("report", "label", "claims", "facts", "entities", "sharedFacts")}
+        coverage.append(row)
+    contested = list(store.query(queries["contested-facts"].text))
+    per_report: Counter[str] = Counter()
+    for s in contested:
+        for var in ("reportA", "reportB"):
+            if s[var] is not None:
+                per_report[s[var].value] += 1
+    for row in coverage:
+        row["contested"] = per_report.get(row["report"], 0)
+    return {
+        "triples": sum(graphs.values()),
+        "graphs": dict(sorted(graphs.items())),
+        "classes": dict(sorted(classes.items())),
+        "reports": sorted(coverage, key=lambda r: r["report"]),
+        "entities": int(next(iter(store.query(
+            "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { GRAPH ?g { ?x a ?t } "
+            "FILTER(STRSTARTS(STR(?x), STR(id:)) && STRENDS(STR(?g), '/graph/entities')) }")))["n"].value),
+        "claims": int(next(iter(store.query(
+            "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c dsr:source ?r }")))["n"].value),
+        "contestedFacts": len(contested),
+    }
+
+
+def _short(iri: str, prefixes: dict[str, str]) -> str:
+    for name, ns in prefixes.items():
+        if iri.startswith(ns):
+            return f"{name}:{iri[len(ns):]}"
+    return iri
+
+
+def write_stats(stats: dict, dist: Path) -> None:
+    (dist / STATS_FILE).write_text(json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def read_stats(dist: Path) -> dict:
+    return json.loads((dist / STATS_FILE).read_text())
+
+
+def coverage_markdown(stats: dict) -> str:
+    """The README's coverage table."""
+    lines = ["| report | claims | facts | entities | facts shared with another report | contested facts |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for r in stats["reports"]:
+        lines.append(f"| {r['label']} | {r['claims']} | {r['facts']} | {r['entities']} | "
+                     f"{r['sharedFacts']} | {r['contested']} |")
+    lines.append(f"| **all** | {stats['claims']} | | {stats['entities']} | | {stats['contestedFacts']} |")
+    return "\n".join(lines)
