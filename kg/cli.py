@@ -94,7 +94,7 @@ def query(ctx, query, fmt, param, asserted_only):
             raise click.BadParameter(f"{item!r}: write NAME=VALUE", param_hint="--param")
         args[name] = value
     try:
-        bindings = cq.bindings(args, settings.base) if cq else {}
+        text = cq.render(cq.bindings(args, settings.base)) if cq else text
     except ParameterError as exc:
         raise click.BadParameter(str(exc), param_hint="--param")
     if args and not cq:
@@ -102,10 +102,13 @@ def query(ctx, query, fmt, param, asserted_only):
     _ensure_built(settings)
     store = GraphStore(settings)
     try:
-        results = store.query(text, asserted_only=asserted_only, substitutions=bindings)
+        results = store.query(text, asserted_only=asserted_only)
         click.echo(render(results, fmt, store.prefixes), nl=False)
     except SyntaxError as exc:
         click.echo(f"SPARQL syntax error in {query}: {exc}", err=True)
+        sys.exit(2)
+    except (RuntimeError, OSError) as exc:
+        click.echo(f"Query {query} failed: {exc}", err=True)
         sys.exit(2)
 
 

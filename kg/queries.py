@@ -6,8 +6,12 @@ Header lines at the top of a file, before the query::
     # description: Facts on which reports disagree ...
     # param: actor iri default=id:huawei -- The actor whose involvements to list.
 
-Parameters are typed (iri, string, integer, decimal, date, year) and bound as
-values, never spliced into the query text, so injection is impossible.
+Parameters are typed (iri, string, integer, decimal, date, year) and validated
+before use; ``CannedQuery.render`` binds them with a ``VALUES`` block built from
+those validated terms (never from raw text), so injection is impossible and the
+same text runs on the embedded store and on any external SPARQL endpoint. VALUES
+(unlike pyoxigraph's SEP-0007 substitutions) is visible to FILTERs in the WHERE
+group, so an optional parameter can be tested with ``!BOUND(?param)``.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "year")
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)"
                     r"(?:\s+default=(?P<default>\S+))?\s*(?:--\s*(?P<doc>.*))?$")
+_WHERE = re.compile(r"^(?![ \t]*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
 _IRI_SAFE = re.compile(r"^[^\s<>\"{}|\\^`]+$")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -93,6 +98,17 @@ class CannedQuery:
             if raw not in (None, ""):
                 out[p.name] = p.to_term(raw, base)
         return out
+
+    def render(self, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+        """The query text with each bound parameter injected as ``VALUES ?name { term }``
+        at the start of the top-level WHERE group."""
+        if not bindings:
+            return self.text
+        values = "".join(f"\n  VALUES ?{name} {{ {term} }}" for name, term in sorted(bindings.items()))
+        where = _WHERE.search(self.text)
+        if where is None:
+            raise ValueError(f"{self.path}: cannot find the WHERE group to bind parameters in")
+        return self.text[:where.end()] + values + self.text[where.end():]
 
     def as_dict(self) -> dict:
         return {"name": self.name, "title": self.title, "description": self.description,
