@@ -35,3 +35,50 @@ def inputs(settings):
 def store(built):
     from kg.store import GraphStore
     return GraphStore(built)
+
+
+PREFIXES = """\
+@prefix dsr:     <https://w3id.org/dsr-balkans/ontology#> .
+@prefix id:      <https://w3id.org/dsr-balkans/id/> .
+@prefix report:  <https://w3id.org/dsr-balkans/report/> .
+@prefix claim:   <https://w3id.org/dsr-balkans/claim/> .
+@prefix rdf:     <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
+@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix schema:  <https://schema.org/> .
+"""
+
+
+def make_project(root: Path, triples: dict[str, str], sources: dict[str, str] | None = None):
+    """A miniature checkout: the real ontology, shapes, queries and report texts,
+    the real reports.ttl and core entities, plus the given Turtle files (prefixes added).
+    Returns its Settings (dist inside root)."""
+    import shutil
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    (root / "queries").symlink_to(ROOT / "queries")
+    src = root / "sources"
+    src.mkdir()
+    for path in (ROOT / "sources").glob("*.txt"):
+        (src / path.name).symlink_to(path)
+    for name, text in (sources or {}).items():
+        (src / name).write_text(text, encoding="utf-8")
+    (root / "triples" / "core").mkdir(parents=True)
+    shutil.copy(ROOT / "triples" / "reports.ttl", root / "triples" / "reports.ttl")
+    shutil.copy(ROOT / "triples" / "core" / "entities.ttl", root / "triples" / "core" / "entities.ttl")
+    for name, body in triples.items():
+        path = root / "triples" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(PREFIXES + body, encoding="utf-8")
+    return load_settings().with_(root=root, dist=root / "dist")
+
+
+@pytest.fixture
+def mini_project(tmp_path):
+    """Factory fixture: mini_project({"test/claims.ttl": "...turtle..."}) -> Settings."""
+    counter = iter(range(1000))
+
+    def factory(triples: dict[str, str], sources: dict[str, str] | None = None):
+        return make_project(tmp_path / f"project{next(counter)}", triples, sources)
+    return factory
