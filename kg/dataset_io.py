@@ -39,14 +39,30 @@ def write_dataset(graphs: dict[str, Graph], dist: Path, base: str) -> dict[str, 
     dist.mkdir(parents=True, exist_ok=True)
     nq = "".join(nquads_lines(graphs))
     _atomic_write(dist / DATASET_NQ, nq)
-    ds = Dataset()
-    for name, ns in prefixes(base).items():
-        ds.bind(name, ns, override=True, replace=True)
-    ds.parse(data=nq, format="nquads")
-    trig = ds.serialize(format="trig")
-    _atomic_write(dist / DATASET_TRIG, trig)
+    _atomic_write(dist / DATASET_TRIG, trig_text(graphs, base))
     return {name: hashlib.sha256((dist / name).read_bytes()).hexdigest()
             for name in (DATASET_NQ, DATASET_TRIG)}
+
+
+def trig_text(graphs: dict[str, Graph], base: str) -> str:
+    """TriG with one shared prefix block and the graphs in IRI order (rdflib's own TriG
+    serializer orders graphs arbitrarily, which would break reproducible builds)."""
+    known = prefixes(base)
+    declared = {f"@prefix {name}: <{ns}> ." for name, ns in known.items()}
+    parts = []
+    for iri in sorted(graphs):
+        g = Graph()
+        for name, ns in known.items():
+            g.bind(name, ns, override=True, replace=True)
+        for t in canonical(graphs[iri]):
+            g.add(t)
+        body = g.serialize(format="turtle")
+        declared.update(line for line in body.splitlines() if line.startswith("@prefix"))
+        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
+        # No re-indentation: it would change the content of multi-line literals.
+        inner = "\n".join(lines).strip("\n")
+        parts.append(f"\n<{iri}> {{\n{inner}\n}}\n")
+    return "\n".join(sorted(declared)) + "\n" + "".join(parts)
 
 
 def _atomic_write(path: Path, text: str) -> None:
