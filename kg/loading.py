@@ -68,7 +68,12 @@ def parse_file(path: Path, base: str = DEFAULT_BASE, into: Graph | None = None,
 
 def _bad_syntax_message(exc: BadSyntax) -> str:
     text = str(exc._why) if hasattr(exc, "_why") else str(exc)
-    return f"{text} (near: {exc._str[exc._i:exc._i + 40]!r})" if hasattr(exc, "_str") else text
+    if not hasattr(exc, "_str"):
+        return text
+    near = exc._str[exc._i:exc._i + 40]
+    if isinstance(near, bytes):
+        near = near.decode("utf-8", "replace")
+    return f"{text} (near: {near.splitlines()[0] if near.strip() else near!r})"
 
 
 def _line_of(message: str) -> int | None:
