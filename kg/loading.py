@@ -6,7 +6,6 @@ and so that any node can later be traced back to where it is written.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,14 +29,6 @@ class Inputs:
     triples: Graph
     files: list[Path] = field(default_factory=list)
     locator: "NodeLocator | None" = None
-
-    def fingerprint(self) -> str:
-        """Content hash of every input file: the cache key of a build."""
-        h = hashlib.sha256()
-        for path in sorted(self.files):
-            h.update(str(path.name).encode())
-            h.update(path.read_bytes())
-        return h.hexdigest()
 
 
 def input_files(settings: Settings) -> tuple[list[Path], list[Path], list[Path]]:
