@@ -59,8 +59,8 @@ def assemble(inputs: Inputs, settings: Settings, steps: Steps) -> BuildResult:
         graphs = dict(part.graphs)
         graphs[settings.graph_iri("ontology")] = inputs.ontology
     asserted = [g for iri, g in sorted(graphs.items())]
-    with steps.step(f"OWL-RL reasoning over {sum(len(g) for g in asserted):,} asserted triples"):
-        inferred, errors = infer(asserted, settings.base)
+    with steps.step(f"OWL-RL reasoning ({settings.reasoner}) over {sum(len(g) for g in asserted):,} asserted triples"):
+        inferred, errors = infer(asserted, settings.base, settings.reasoner)
         graphs[settings.graph_iri("inferred")] = inferred
     with steps.step("SHACL validation"):
         data_graphs = [g for iri, g in sorted(graphs.items())
@@ -110,6 +110,7 @@ def cache_key(settings: Settings) -> str:
         h.update(str(path.relative_to(settings.root)).encode())
         h.update(path.read_bytes())
     h.update(settings.base.encode())
+    h.update(settings.reasoner.encode())
     h.update(__version__.encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.read_bytes())

@@ -32,11 +32,15 @@ def main(ctx, base, dist):
 @main.command()
 @click.option("--force", is_flag=True, help="Rebuild even if dist/ matches the inputs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+@click.option("--reasoner", type=click.Choice(["owlrl", "reasonable"]), default=None,
+              help="OWL 2 RL engine: owlrl (reference, default) or reasonable (fast, same results).")
 @click.pass_context
-def build(ctx, force, quiet):
+def build(ctx, force, quiet, reasoner):
     """Validate, reason and write the dataset to dist/."""
     from .build import build as run_build
     settings = _settings(ctx)
+    if reasoner:
+        settings = settings.with_(reasoner=reasoner)
     try:
         result = run_build(settings, quiet=quiet, force=force)
     except ValidationFailed as exc:

@@ -22,6 +22,7 @@ class Settings:
     root: Path = PROJECT_ROOT
     base: str = DEFAULT_BASE
     dist: Path = field(default_factory=lambda: PROJECT_ROOT / "dist")
+    reasoner: str = "owlrl"
 
     @property
     def ontology_dir(self) -> Path:
@@ -47,11 +48,13 @@ class Settings:
 
 
 def load_settings(**overrides) -> Settings:
-    """Settings from ``DSR_ROOT``, ``DSR_BASE`` and ``DSR_DIST``, then explicit overrides."""
+    """Settings from ``DSR_ROOT``, ``DSR_BASE``, ``DSR_DIST`` and ``DSR_REASONER``,
+    then explicit overrides."""
     root = Path(os.environ.get("DSR_ROOT", PROJECT_ROOT)).resolve()
     base = os.environ.get("DSR_BASE", DEFAULT_BASE)
     dist = Path(os.environ.get("DSR_DIST", root / "dist")).resolve()
-    settings = Settings(root=root, base=base, dist=dist)
+    reasoner = os.environ.get("DSR_REASONER", "owlrl")
+    settings = Settings(root=root, base=base, dist=dist, reasoner=reasoner)
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if "base" in overrides and not overrides["base"].endswith("/"):
         raise ValueError(f"base IRI must end with '/': {overrides['base']!r}")

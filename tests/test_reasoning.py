@@ -89,3 +89,38 @@ def test_queries_can_exclude_inferences(reasoned):
     assert bool(store.query(ask)) is True
     assert bool(store.query(ask, asserted_only=True)) is False
     assert bool(store.query("ASK { id:albania dsr:memberOf id:clean-network }", asserted_only=True)) is True
+
+
+def test_fast_reasoner_infers_exactly_what_owlrl_infers_on_the_real_graph(inputs, settings):
+    from kg.claims import partition
+    from kg.reasoning import infer
+    graphs = list(partition(inputs.triples, settings).graphs.values()) + [inputs.ontology]
+    reference, ref_errors = infer(graphs, settings.base, "owlrl")
+    fast, fast_errors = infer(graphs, settings.base, "reasonable")
+    assert len(reference) > 0
+    assert set(reference) == set(fast), {
+        "only owlrl": sorted(map(str, set(reference) - set(fast)))[:5],
+        "only reasonable": sorted(map(str, set(fast) - set(reference)))[:5]}
+    assert ref_errors == fast_errors == []
+
+
+def test_fast_reasoner_agrees_on_the_reasoning_fixture(reasoned):
+    from kg.loading import load_inputs
+    from kg.claims import partition
+    from kg.reasoning import infer
+    settings, result = reasoned
+    inputs = load_inputs(settings)
+    graphs = list(partition(inputs.triples, settings).graphs.values()) + [inputs.ontology]
+    assert set(infer(graphs, settings.base, "owlrl")[0]) == set(infer(graphs, settings.base, "reasonable")[0])
+
+
+def test_both_reasoners_detect_disjointness(mini_project):
+    from kg.loading import load_inputs
+    from kg.claims import partition
+    from kg.reasoning import infer
+    settings = mini_project({"t/e.ttl": 'id:test-chimera a dsr:Country, dsr:DataCentre ; skos:prefLabel "Chimera"@en .'})
+    inputs = load_inputs(settings)
+    graphs = list(partition(inputs.triples, settings).graphs.values()) + [inputs.ontology]
+    for engine in ("owlrl", "reasonable"):
+        _, errors = infer(graphs, settings.base, engine)
+        assert any("test-chimera" in e and "Disjoint" in e for e in errors), (engine, errors)
