@@ -122,13 +122,17 @@ def _has_title(path: Path) -> bool:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option("--update-readme", is_flag=True, help="Rewrite the coverage table in README.md from these numbers.")
 @click.pass_context
-def stats(ctx, fmt):
+def stats(ctx, fmt, update_readme):
     """Triples per graph, instances per class, and coverage per report."""
-    from .stats import coverage_markdown, read_stats
+    from .stats import coverage_markdown, read_stats, update_readme_table
     settings = _settings(ctx)
     _ensure_built(settings)
     data = read_stats(settings.dist)
+    if update_readme:
+        update_readme_table(settings.root / "README.md", coverage_markdown(data))
+        click.echo("README.md coverage table updated.", err=True)
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return

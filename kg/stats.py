@@ -88,3 +88,19 @@ def coverage_markdown(stats: dict) -> str:
                      f"{r['sharedFacts']} | {r['contested']} |")
     lines.append(f"| **all** | {stats['claims']} | | {stats['entities']} | | {stats['contestedFacts']} |")
     return "\n".join(lines)
+
+
+README_START, README_END = "<!-- coverage:start -->", "<!-- coverage:end -->"
+
+
+def readme_table(readme: Path) -> str:
+    text = readme.read_text(encoding="utf-8")
+    return text.split(README_START, 1)[1].split(README_END, 1)[0].strip()
+
+
+def update_readme_table(readme: Path, table: str) -> None:
+    """Replace the text between the coverage markers of the README."""
+    text = readme.read_text(encoding="utf-8")
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_START}\n{table}\n{README_END}{tail}", encoding="utf-8")
