@@ -33,7 +33,7 @@ def main(ctx, base, dist):
 @click.option("--force", is_flag=True, help="Rebuild even if dist/ matches the inputs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @click.option("--reasoner", type=click.Choice(["owlrl", "reasonable"]), default=None,
-              help="OWL 2 RL engine: owlrl (reference, default) or reasonable (fast, same results).")
+              help="OWL 2 RL engine: reasonable (default, fast) or owlrl (the pure-Python reference; same inferences, tested).")
 @click.pass_context
 def build(ctx, force, quiet, reasoner):
     """Validate, reason and write the dataset to dist/."""
@@ -178,18 +178,81 @@ def validate(ctx, files, fmt):
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: all interfaces).")
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Server worker processes.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Request threads per worker.")
+@click.option("--base", "serve_base", default=None, help="Base IRI of the graph (same as `dsr --base`).")
+@click.option("--store", "store_url", default=None, metavar="URL",
+              help="Answer every query from this external SPARQL endpoint (e.g. http://127.0.0.1:7878/query) "
+                   "instead of the embedded store; load it first with `dsr push`.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, help="Time limit per query in seconds [10].")
+@click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Most result rows or triples [10000].")
+@click.option("--max-query-length", type=click.IntRange(min=1), default=None, help="Longest query text [20000].")
+@click.option("--max-body", type=click.IntRange(min=1), default=None, help="Largest request body in bytes [65536].")
+@click.option("--executors", type=click.IntRange(1, 64), default=None, help="Query processes per worker [2].")
+@click.option("--executor-memory", type=click.IntRange(min=64), default=None, help="Memory limit per query process in MiB [2048].")
+@click.option("--server", type=click.Choice(["granian", "gunicorn"]), default="granian", show_default=True)
+@click.option("--access-log", is_flag=True, help="Log every request.")
+@click.option("--no-build", is_flag=True, help="Serve dist/ as it is, without checking that it is up to date.")
 @click.pass_context
-def serve(ctx, host, port):
-    """Build if needed and serve the graph over HTTP."""
+def serve(ctx, host, port, workers, threads, serve_base, store_url, timeout, max_rows, max_query_length,
+          max_body, executors, executor_memory, server, access_log, no_build):
+    """Build if needed and serve the graph over HTTP with a production server.
+
+    SPARQL 1.1 endpoint at /sparql, canned queries at /queries, Linked Data and pages.
+    Limits can also be set by environment variables (DSR_QUERY_TIMEOUT, DSR_MAX_ROWS, ...)."""
+    from .limits import load_limits
+    from web.server import ServerOptions, serve as run_server
+    settings = _settings(ctx)
+    if serve_base:
+        if not serve_base.endswith("/") or ":" not in serve_base:
+            raise click.BadParameter(f"the base IRI must be absolute and end with '/': {serve_base!r}",
+                                     param_hint="--base")
+        settings = settings.with_(base=serve_base)
+    try:
+        limits = load_limits(timeout=timeout, max_rows=max_rows, max_query_length=max_query_length,
+                             max_body=max_body, executors=executors, executor_memory_mb=executor_memory)
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
+    if not no_build:
+        _ensure_built(settings)
+    elif not (settings.dist / "dataset.nq").exists() and not store_url:
+        raise click.UsageError(f"{settings.dist / 'dataset.nq'} does not exist: run `dsr build` first")
+    if store_url:
+        from .remote import RemoteBackend
+        try:
+            RemoteBackend(settings, store_url, limits)
+        except (ValueError, Exception) as exc:  # noqa: BLE001 - say why the store cannot be used
+            raise click.BadParameter(str(getattr(exc, "message", exc)), param_hint="--store")
+    where = f"external store {store_url}" if store_url else f"{settings.dist / 'dataset.nq'}"
+    click.echo(f"Serving {where} on http://{host}:{port}/ ({server}, {workers} worker(s); "
+               f"SPARQL at /sparql; Ctrl-C to stop)", err=True)
+    run_server(settings, limits, ServerOptions(host, port, workers, threads, server, access_log), store_url)
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint (oxigraph serve: http://HOST:PORT/store), or with "
+                   "--protocol update a SPARQL Update endpoint (http://HOST:PORT/update).")
+@click.option("--protocol", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True, help="Seconds per request.")
+@click.pass_context
+def push(ctx, endpoint, protocol, timeout):
+    """Build if needed and load every named graph into an external SPARQL store.
+
+    Each graph of the dataset replaces the graph of the same name in the store."""
+    from .dataset_io import DATASET_NQ
+    from .remote import push as run_push
     settings = _settings(ctx)
     _ensure_built(settings)
-    from web.app import create_app
-    app = create_app(settings)
-    from werkzeug.serving import run_simple
-    click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    run_simple(host, port, app, threaded=True)
+    try:
+        counts = run_push(settings.dist / DATASET_NQ, endpoint, protocol=protocol, timeout=timeout,
+                          progress=lambda g, n: click.echo(f"  {g}: {n:,} triples", err=True))
+    except (ConnectionError, ValueError) as exc:
+        click.echo(f"Push failed: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Pushed {sum(counts.values()):,} triples in {len(counts)} graphs to {endpoint}.", err=True)
 
 
 if __name__ == "__main__":

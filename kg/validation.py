@@ -18,6 +18,7 @@ from rdflib.term import Node
 from .loading import NodeLocator
 from .namespaces import RDF, RDFS, SH
 from .report import Problem, ValidationReport
+from .sparql_constraints import evaluate as evaluate_sparql, split_shapes
 
 
 def superclasses(ontology: Graph) -> dict[Node, set[Node]]:
@@ -58,11 +59,20 @@ def validation_graph(ontology: Graph, asserted: Iterable[Graph], inferred: Graph
 
 def shacl_problems(data: Graph, shapes: Graph, locator: NodeLocator | None = None,
                    focus_filter: set[Node] | None = None) -> list[Problem]:
-    """Run pySHACL and convert its results graph into Problems."""
+    """Core constraints by pySHACL, SPARQL constraints in one pass each on Oxigraph
+    (see kg.sparql_constraints); both converted into Problems."""
+    core, sparql_pairs = split_shapes(shapes)
     _conforms, results, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True,
+        data, shacl_graph=core, inference="none", advanced=True,
         allow_warnings=True, abort_on_first=False)
     problems = []
+    for r in evaluate_sparql(data, shapes, sparql_pairs):
+        if focus_filter is not None and URIRef(r["focus"]) not in focus_filter:
+            continue
+        loc = locator.locate(URIRef(r["focus"])) if locator and r["focus"] else None
+        problems.append(Problem(severity=r["severity"], focus=r["focus"], message=r["message"],
+                                path=r["path"], value=r["value"], shape=r["shape"],
+                                component=r["component"], location=str(loc) if loc else None))
     for r in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(r, SH.focusNode)
         if focus_filter is not None and focus not in focus_filter:
