@@ -1,7 +1,8 @@
 """Reading and writing the built dataset in ``dist/``, byte-for-byte reproducibly.
 
-Blank nodes get canonical labels (rdflib.compare) and every line is sorted, so the
-same input always produces the same files: diffs of ``dist/`` show real changes only.
+Blank nodes carry stable labels from loading (kg.loading) and every line is sorted,
+so the same input always produces the same files: diffs of ``dist/`` show real
+changes only.
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph
-from rdflib.compare import to_canonical_graph
+from rdflib import Dataset, Graph
 
 from .namespaces import prefixes
 
@@ -18,17 +18,12 @@ DATASET_NQ = "dataset.nq"
 DATASET_TRIG = "dataset.trig"
 
 
-def canonical(graph: Graph) -> Graph:
-    """Same triples, blank nodes relabelled deterministically."""
-    if not any(isinstance(term, BNode) for triple in graph for term in triple):
-        return graph
-    return to_canonical_graph(graph)
 
 
 def nquads_lines(graphs: dict[str, Graph]) -> list[str]:
     lines: list[str] = []
     for iri in sorted(graphs):
-        body = canonical(graphs[iri]).serialize(format="nt", encoding="utf-8").decode("utf-8")
+        body = graphs[iri].serialize(format="nt", encoding="utf-8").decode("utf-8")
         rows = sorted(set(line for line in body.splitlines() if line.strip()))
         lines.extend(row[:-1].rstrip() + f" <{iri}> .\n" for row in rows)
     return lines
@@ -54,7 +49,7 @@ def trig_text(graphs: dict[str, Graph], base: str) -> str:
         g = Graph()
         for name, ns in known.items():
             g.bind(name, ns, override=True, replace=True)
-        for t in canonical(graphs[iri]):
+        for t in graphs[iri]:
             g.add(t)
         body = g.serialize(format="turtle")
         declared.update(line for line in body.splitlines() if line.startswith("@prefix"))

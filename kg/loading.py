@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .config import Settings
@@ -42,19 +42,40 @@ def input_files(settings: Settings) -> tuple[list[Path], list[Path], list[Path]]
 
 def parse_file(path: Path, base: str = DEFAULT_BASE, into: Graph | None = None,
                data: str | None = None, fmt: str | None = None) -> Graph:
-    """Parse one file, rewriting the default base IRI to ``base`` if they differ."""
+    """Parse one file, rewriting the default base IRI to ``base`` if they differ.
+
+    Blank nodes are relabelled ``<file>_<n>`` in the order the parser created them,
+    so the same file always yields the same labels (reproducible builds without an
+    expensive canonicalisation)."""
     graph = into if into is not None else Graph()
     text = data if data is not None else path.read_text(encoding="utf-8")
     if base != DEFAULT_BASE:
         text = text.replace(DEFAULT_BASE, base)
     fmt = fmt or FORMATS.get(path.suffix, "turtle")
+    parsed = Graph()
     try:
-        graph.parse(data=text, format=fmt, publicID=base)
+        parsed.parse(data=text, format=fmt, publicID=base)
     except BadSyntax as exc:
         raise SyntaxProblem(Location(str(path), exc.lines + 1), _bad_syntax_message(exc)) from None
     except Exception as exc:  # other parsers raise their own types
         raise SyntaxProblem(Location(str(path), _line_of(str(exc))), str(exc)) from None
+    relabel = _stable_bnodes(parsed, re.sub(r"[^A-Za-z0-9]", "", path.stem) or "b")
+    for t in parsed:
+        graph.add(tuple(relabel.get(x, x) for x in t) if relabel else t)
     return graph
+
+
+def _stable_bnodes(graph: Graph, stem: str) -> dict:
+    """Map parser blank nodes to labels numbered in creation order (the parser's
+    labels end in a per-parse serial number)."""
+    nodes = {x for t in graph for x in t if isinstance(x, BNode)}
+    if not nodes:
+        return {}
+
+    def serial(node: BNode) -> tuple[int, str]:
+        m = re.search(r"(\d+)$", str(node))
+        return (int(m.group(1)) if m else 0, str(node))
+    return {node: BNode(f"{stem}{i}") for i, node in enumerate(sorted(nodes, key=serial))}
 
 
 def _bad_syntax_message(exc: BadSyntax) -> str:

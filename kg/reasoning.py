@@ -115,7 +115,7 @@ def infer(asserted: list[Graph], base: str, engine: str = "owlrl") -> tuple[Grap
     if engine not in ENGINES:
         raise ValueError(f"unknown reasoner {engine!r}; choose one of {', '.join(ENGINES)}")
     given = merge(asserted)
-    working = productive(given) if engine == "owlrl" else given
+    working = productive(given)
     closure, errors = (owlrl_closure if engine == "owlrl" else reasonable_closure)(working)
     return publishable(closure, given, base), sorted(errors)
 

@@ -61,11 +61,11 @@ def derived_shapes(ontology: Graph) -> Graph:
                     g.add((ps, SH.datatype, rng))
                 else:
                     items = []
-                    for dt in family:
-                        b = BNode()
+                    for i, dt in enumerate(family):
+                        b = BNode(f"derived{name}{i}")
                         g.add((b, SH.datatype, dt))
                         items.append(b)
-                    lst = BNode()
+                    lst = BNode(f"derived{name}list")
                     Collection(g, lst, items)
                     g.add((ps, SH["or"], lst))
                 msg = f"The value of dsr:{name} must be a literal of type {_qname(rng)}, e.g. \"...\"^^{_qname(rng)}."

@@ -124,3 +124,18 @@ def test_both_reasoners_detect_disjointness(mini_project):
     for engine in ("owlrl", "reasonable"):
         _, errors = infer(graphs, settings.base, engine)
         assert any("test-chimera" in e and "Disjoint" in e for e in errors), (engine, errors)
+
+
+def test_restricting_to_productive_triples_changes_no_inference(reasoned):
+    """The closure over `productive` triples equals the closure over everything."""
+    from kg.loading import load_inputs
+    from kg.claims import partition
+    from kg.reasoning import merge, owlrl_closure, productive, publishable
+    settings, _ = reasoned
+    inputs = load_inputs(settings)
+    graphs = list(partition(inputs.triples, settings).graphs.values()) + [inputs.ontology]
+    given = merge(graphs)
+    full, _ = owlrl_closure(merge([given]))
+    restricted, _ = owlrl_closure(productive(given))
+    assert len(productive(given)) < len(given)
+    assert set(publishable(full, given, settings.base)) == set(publishable(restricted, given, settings.base))
