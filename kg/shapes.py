@@ -8,7 +8,6 @@ not an inference: an object of dsr:builtBy that is not typed dsr:Actor is report
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 
 from .namespaces import DSR, OWL, RDF, RDFS, SH, XSD
 
@@ -65,9 +64,14 @@ def derived_shapes(ontology: Graph) -> Graph:
                         b = BNode(f"derived{name}{i}")
                         g.add((b, SH.datatype, dt))
                         items.append(b)
-                    lst = BNode(f"derived{name}list")
-                    Collection(g, lst, items)
-                    g.add((ps, SH["or"], lst))
+                    # Named list cells (rdflib's Collection would mint random blank
+                    # nodes, and the published shapes graph must be reproducible).
+                    cells = [BNode(f"derived{name}list{i}" if i else f"derived{name}list")
+                             for i in range(len(items))]
+                    for i, (cell, item) in enumerate(zip(cells, items)):
+                        g.add((cell, RDF.first, item))
+                        g.add((cell, RDF.rest, cells[i + 1] if i + 1 < len(cells) else RDF.nil))
+                    g.add((ps, SH["or"], cells[0]))
                 msg = f"The value of dsr:{name} must be a literal of type {_qname(rng)}, e.g. \"...\"^^{_qname(rng)}."
         g.add((ps, SH.message, Literal(msg, lang="en")))
         dom = ontology.value(prop, RDFS.domain)
