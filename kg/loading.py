@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .config import Settings
@@ -61,8 +62,17 @@ def parse_file(path: Path, base: str = DEFAULT_BASE, into: Graph | None = None,
         raise SyntaxProblem(Location(str(path), _line_of(str(exc))), str(exc)) from None
     relabel = _stable_bnodes(parsed, re.sub(r"[^A-Za-z0-9]", "", path.stem) or "b")
     for t in parsed:
-        graph.add(tuple(relabel.get(x, x) for x in t) if relabel else t)
+        graph.add(tuple(_canonical_decimal(relabel.get(x, x)) for x in t))
     return graph
+
+
+def _canonical_decimal(term):
+    """Write xsd:decimal with a decimal point ("90" -> "90.0"): Turtle writers emit
+    decimals that way, so TriG and N-Quads of the build then hold the same literal."""
+    if isinstance(term, Literal) and term.datatype == XSD.decimal and "." not in term \
+            and re.fullmatch(r"[+-]?\d+", str(term)):
+        return Literal(f"{term}.0", datatype=XSD.decimal)
+    return term
 
 
 def _stable_bnodes(graph: Graph, stem: str) -> dict:
