@@ -88,6 +88,8 @@ def build(settings: Settings, quiet: bool = False, force: bool = False) -> Build
         raise ValidationFailed(result.report)
     with steps.step(f"Writing {settings.dist}"):
         checksums = write_dataset(result.graphs, settings.dist, settings.base)
+        from .dumps import write_jsonld
+        checksums.update(write_jsonld(settings.dist, settings.base))
         from .stats import compute_stats, write_stats
         stats = compute_stats(settings.dist, settings)
         write_stats(stats, settings.dist)

@@ -237,15 +237,19 @@ def serve(ctx, host, port, workers, threads, serve_base, store_url, timeout, max
                    "--protocol update a SPARQL Update endpoint (http://HOST:PORT/update).")
 @click.option("--protocol", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True, help="Seconds per request.")
+@click.option("--no-build", is_flag=True, help="Push dist/ as it is, without checking that it is up to date.")
 @click.pass_context
-def push(ctx, endpoint, protocol, timeout):
+def push(ctx, endpoint, protocol, timeout, no_build):
     """Build if needed and load every named graph into an external SPARQL store.
 
     Each graph of the dataset replaces the graph of the same name in the store."""
     from .dataset_io import DATASET_NQ
     from .remote import push as run_push
     settings = _settings(ctx)
-    _ensure_built(settings)
+    if not no_build:
+        _ensure_built(settings)
+    elif not (settings.dist / DATASET_NQ).exists():
+        raise click.UsageError(f"{settings.dist / DATASET_NQ} does not exist: run `dsr build` first")
     try:
         counts = run_push(settings.dist / DATASET_NQ, endpoint, protocol=protocol, timeout=timeout,
                           progress=lambda g, n: click.echo(f"  {g}: {n:,} triples", err=True))

@@ -82,3 +82,14 @@ def mini_project(tmp_path):
     def factory(triples: dict[str, str], sources: dict[str, str] | None = None):
         return make_project(tmp_path / f"project{next(counter)}", triples, sources)
     return factory
+
+
+@pytest.fixture(scope="session")
+def live_server(built, tmp_path_factory):
+    """``dsr serve`` (the production server) over the session's build, on a free
+    loopback port, with the default limits (10 s per query); yields its base URL,
+    e.g. http://127.0.0.1:PORT."""
+    from tests.servers import start_dsr
+    server = start_dsr(built, tmp_path_factory.mktemp("live") / "server.log")
+    yield server.url
+    server.stop()
