@@ -14,7 +14,16 @@ $(BIN)/dsr: pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-install: $(BIN)/dsr
+# Front-end bundles (SPARQL editor, graph layout) built from npm packages into
+# web/static/vendor/ (not committed). Without npm the site still works: the query
+# page keeps a plain textarea and the graph view a circular layout.
+VENDOR := web/static/vendor/editor.js
+$(VENDOR): package.json package-lock.json $(wildcard frontend/*)
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && node frontend/build.mjs; \
+	else echo "npm not found: skipping web/static/vendor (plain-textarea editor)"; fi
+
+install: $(BIN)/dsr $(VENDOR)
 
 install-test: install
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -39,8 +48,12 @@ serve: install
 test: install-test system-test-deps
 	$(BIN)/pytest -q
 
+# Benchmarks (not tests): print tables and write bench/results/. Needs Debian's wrk.
 bench: install-test
-	$(BIN)/python bench/build_scale.py
+	@command -v wrk >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/sparql_bench.py
+	$(BIN)/python bench/linked_data_bench.py
 
 clean:
-	rm -rf dist $(VENV) *.egg-info
+	rm -rf dist $(VENV) *.egg-info node_modules web/static/vendor

@@ -31,6 +31,15 @@ def normalise(text: str) -> str:
     return " ".join(_SEPARATE.sub(" ", text).split())
 
 
+def variants(text: str) -> set[str]:
+    """The normalised forms a label is found under: đ is typed as "d" or "dj" (Đoković,
+    Djokovic, Dokovic), so labels with it are indexed both ways."""
+    forms = {normalise(text)}
+    if "đ" in text.casefold():
+        forms.add(normalise(re.sub("đ", "dj", text, flags=re.IGNORECASE)))
+    return {f for f in forms if f}
+
+
 @dataclass
 class Item:
     """A searchable thing: an entity or a report."""
@@ -81,9 +90,9 @@ class LabelIndex:
             pref = row["pref"] is not None and row["pref"].value == "true"
             if pref and not item.label:
                 item.label = label
-            norm = normalise(label)
-            if norm and all(n != norm or p != pref for _, n, p in item.names):
-                item.names.append((label, norm, pref))
+            for norm in sorted(variants(label)):
+                if all(n != norm or p != pref for _, n, p in item.names):
+                    item.names.append((label, norm, pref))
             if row["type"] is not None:
                 t = row["type"].value
                 tl = row["typeLabel"].value if row["typeLabel"] is not None else t.rsplit("#", 1)[-1]
