@@ -93,3 +93,18 @@ def live_server(built, tmp_path_factory):
     server = start_dsr(built, tmp_path_factory.mktemp("live") / "server.log")
     yield server.url
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def run(store, built):
+    """run(name, **params) -> rows of a canned query over the real build, each row a
+    {variable: lexical value or None} dict (parameters bound as a user would pass them)."""
+    from kg.queries import load_queries
+    queries = load_queries(built.queries_dir)
+
+    def _run(name: str, **params: str) -> list[dict[str, str | None]]:
+        query = queries[name]
+        solutions = store.query(query.render(query.bindings(params, built.base)))
+        names = [v.value for v in solutions.variables]
+        return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in solutions]
+    return _run

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from kg.namespaces import DSR
-from kg.queries import load_queries
 
 R000 = "https://w3id.org/dsr-balkans/report/surveying-dsr-western-balkans"
 CLOSEST_FRIEND = "China’s Closest Friend in the Western Balkans"
@@ -17,19 +16,6 @@ REST = "China and the Rest of the Western Balkans"
 RUNS_IT = "The Digital Silk Road Runs It"
 CONTRACT_QUOTE = ("In 2016, a general director of Telekom Srbija announced that the company had signed a "
                   "$150 million contract with Huawei for the development of optical networks and fast internet.")
-
-
-@pytest.fixture(scope="module")
-def run(store, built):
-    """run(name, **params) -> list of {variable: lexical value or None}."""
-    queries = load_queries(built.queries_dir)
-
-    def _run(name: str, **params: str) -> list[dict[str, str | None]]:
-        query = queries[name]
-        solutions = store.query(query.render(query.bindings(params, built.base)))
-        names = [v.value for v in solutions.variables]
-        return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in solutions]
-    return _run
 
 
 def local(iri: str | None) -> str | None:

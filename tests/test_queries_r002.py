@@ -7,24 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from kg.queries import load_queries
 
 R002 = "https://w3id.org/dsr-balkans/report/dsr-enters-western-balkans-2021"
 QUERIES = ("surveillance-system-timeline", "agreement-parties-and-articles",
            "clean-network-steps", "vendor-projects-by-sector")
-
-
-@pytest.fixture(scope="module")
-def run(store, built):
-    """run(name, **params) -> list of {variable: lexical value or None}."""
-    queries = load_queries(built.queries_dir)
-
-    def _run(name: str, **params: str) -> list[dict[str, str | None]]:
-        query = queries[name]
-        solutions = store.query(query.render(query.bindings(params, built.base)))
-        names = [v.value for v in solutions.variables]
-        return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in solutions]
-    return _run
 
 
 def local(iri: str | None) -> str | None:
