@@ -108,3 +108,21 @@ def run(store, built):
         names = [v.value for v in solutions.variables]
         return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in solutions]
     return _run
+
+
+@pytest.fixture(scope="session")
+def url(live_server) -> str:
+    """Base URL of the shared production server, without a trailing slash."""
+    return live_server.rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def base(built) -> str:
+    return built.base
+
+
+@pytest.fixture(scope="session")
+def kinds(store, base):
+    """Every IRI under the base IRI, by kind (id, report, claim, graph, ...)."""
+    from tests.ld_client import iris_by_kind
+    return iris_by_kind(store, base)

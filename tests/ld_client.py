@@ -70,15 +70,6 @@ def start_server(settings):
     return server, f"http://127.0.0.1:{server.server_port}"
 
 
-def server_url(request, built):
-    """The shared ``live_server`` if the suite has one, else a server of our own."""
-    try:
-        return request.getfixturevalue("live_server").rstrip("/"), None
-    except pytest.FixtureLookupError:
-        server, url = start_server(built)
-        return url, server
-
-
 def iris_by_kind(store, base: str) -> dict[str, list[str]]:
     """Every IRI under the base IRI, by kind (id, report, claim, graph, ontology, shapes, other)."""
     rows = store.store.query(

@@ -15,32 +15,14 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS
 
-from tests.ld_client import (RAPPER_PARSERS, fetch, iris_by_kind, path_of, pyld_graph, rapper_count,
-                             rdflib_parse, same_graph, sample, server_url)
+from tests.ld_client import (RAPPER_PARSERS, fetch, path_of, pyld_graph, rapper_count,
+                             rdflib_parse, same_graph, sample)
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 ACCEPTS = {"html": "text/html", "ttl": "text/turtle", "jsonld": "application/ld+json",
            "nt": "application/n-triples", "rdf": "application/rdf+xml"}
-
-
-@pytest.fixture(scope="module")
-def url(request, built):
-    address, server = server_url(request, built)
-    yield address
-    if server is not None:
-        server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def base(built) -> str:
-    return built.base
-
-
-@pytest.fixture(scope="module")
-def kinds(store, base):
-    return iris_by_kind(store, base)
 
 
 @pytest.fixture(scope="module")

@@ -8,19 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.ld_client import server_url
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def url(request, built):
-    address, server = server_url(request, built)
-    yield address
-    if server is not None:
-        server.shutdown()
 
 
 @pytest.fixture(scope="module")

@@ -10,27 +10,8 @@ import urllib.parse
 from html.parser import HTMLParser
 
 import pyoxigraph as ox
-import pytest
 
-from tests.ld_client import fetch, iris_by_kind, path_of, sample, server_url
-
-
-@pytest.fixture(scope="module")
-def url(request, built):
-    address, server = server_url(request, built)
-    yield address
-    if server is not None:
-        server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def base(built) -> str:
-    return built.base
-
-
-@pytest.fixture(scope="module")
-def kinds(store, base):
-    return iris_by_kind(store, base)
+from tests.ld_client import fetch, path_of, sample
 
 
 class Links(HTMLParser):
