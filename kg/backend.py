@@ -17,6 +17,7 @@ answered.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -168,13 +169,34 @@ class EmbeddedBackend:
     def __init__(self, settings: Settings, limits: QueryLimits | None = None):
         self.settings = settings
         self.limits = limits or load_limits()
-        self.graph_store = GraphStore(settings)
-        self.prefixes = self.graph_store.prefixes
-        info = settings.dist / "build-info.json"
-        self._version = hashlib.sha256((info.read_text() if info.exists() else "").encode()).hexdigest()[:16]
-        self._graphs = [g.value for g in self.graph_store.named_graphs()]
         self._inferred = settings.graph_iri("inferred")
         self._pool = None
+        self._reload_lock = threading.Lock()
+        self._load()
+
+    def _load(self) -> None:
+        info = self.settings.dist / "build-info.json"
+        self._signature = _signature(info)
+        self.graph_store = GraphStore(self.settings)
+        self.prefixes = self.graph_store.prefixes
+        self._version = hashlib.sha256((info.read_text() if info.exists() else "").encode()).hexdigest()[:16]
+        self._graphs = [g.value for g in self.graph_store.named_graphs()]
+
+    def refresh(self) -> bool:
+        """Reload if ``dist/`` was rebuilt since (a write in another worker, or ``dsr build``
+        while serving): one stat per call. Queries already running finish on the old data."""
+        if _signature(self.settings.dist / "build-info.json") == self._signature:
+            return False
+        with self._reload_lock:
+            if _signature(self.settings.dist / "build-info.json") == self._signature:
+                return False
+            old = self._pool
+            self._load()
+            self._pool = None
+            if old is not None:
+                old.retire()
+                threading.Thread(target=self.pool.start, name="dsr-pool-reload", daemon=True).start()
+        return True
 
     def query(self, sparql: str, *, asserted_only: bool = False, substitutions=None):
         return self.graph_store.query(sparql, asserted_only=asserted_only, substitutions=substitutions)
@@ -194,14 +216,17 @@ class EmbeddedBackend:
         self.pool.start()
 
     def execute(self, job: QueryJob) -> QueryResult:
-        from .pool import ExecutorDied, PoolBusy, QueryTimedOut
+        from .pool import ExecutorDied, PoolBusy, PoolRetired, QueryTimedOut
         job = checked(job)
         fmt = BY_KEY[job.result_format]
         spec = {"query": job.query, "format": fmt.key, "max_rows": job.max_rows(self.limits),
                 "max_bytes": self.limits.max_result_bytes}
         spec.update(self.dataset_for(job))
         try:
-            header, body = self.pool.run(spec, self.limits.timeout)
+            try:
+                header, body = self.pool.run(spec, self.limits.timeout)
+            except PoolRetired:
+                header, body = self.pool.run(spec, self.limits.timeout)
         except QueryTimedOut:
             raise QueryTimeout(f"the query ran longer than {self.limits.timeout:g} s, the time limit of this "
                                "endpoint, and was stopped; narrow its patterns, add LIMIT, or run it on "
@@ -237,6 +262,14 @@ class EmbeddedBackend:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
+
+
+def _signature(path) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def _result(header: dict, body: bytes, fmt: ResultFormat, limits: QueryLimits) -> QueryResult:

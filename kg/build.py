@@ -87,19 +87,32 @@ def build(settings: Settings, quiet: bool = False, force: bool = False) -> Build
     if not result.report.conforms:
         raise ValidationFailed(result.report)
     with steps.step(f"Writing {settings.dist}"):
-        checksums = write_dataset(result.graphs, settings.dist, settings.base)
-        from .dumps import write_jsonld
-        checksums.update(write_jsonld(settings.dist, settings.base))
-        from .stats import compute_stats, write_stats
-        stats = compute_stats(settings.dist, settings)
-        write_stats(stats, settings.dist)
-        info = {"fingerprint": fingerprint, "version": __version__, "base": settings.base,
-                "files": checksums,
-                "graphs": {iri: len(g) for iri, g in sorted(result.graphs.items())}}
-        (settings.dist / BUILD_INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+        publish(result, settings, fingerprint)
     if result.report.warnings:
         steps.note(f"{len(result.report.warnings)} warning(s); see `dsr validate` for details.")
     return result
+
+
+def publish(result: BuildResult, settings: Settings, fingerprint: str) -> None:
+    """Write ``dist/`` from an assembled, valid result; build-info.json goes last, so a
+    ``dist/`` whose build-info matches the inputs is complete."""
+    checksums = write_dataset(result.graphs, settings.dist, settings.base)
+    from .dumps import write_jsonld
+    checksums.update(write_jsonld(settings.dist, settings.base))
+    from .stats import compute_stats, write_stats
+    stats = compute_stats(settings.dist, settings)
+    write_stats(stats, settings.dist)
+    info = {"fingerprint": fingerprint, "version": __version__, "base": settings.base,
+            "files": checksums,
+            "graphs": {iri: len(g) for iri, g in sorted(result.graphs.items())}}
+    tmp = settings.dist / (BUILD_INFO + ".tmp")
+    tmp.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    tmp.replace(settings.dist / BUILD_INFO)
+
+
+def is_current(settings: Settings) -> bool:
+    """Whether ``dist/`` was built from exactly the current inputs (and change log)."""
+    return _is_current(settings.dist / BUILD_INFO, cache_key(settings), settings.dist)
 
 
 def cache_key(settings: Settings) -> str:
@@ -108,7 +121,9 @@ def cache_key(settings: Settings) -> str:
     import hashlib
     onto, shapes, triples = input_files(settings)
     h = hashlib.sha256()
-    for path in onto + shapes + triples + sorted(settings.queries_dir.glob("*.rq")):
+    from .changelog import change_files
+    changes = change_files(settings.triples_dir)
+    for path in onto + shapes + triples + changes + sorted(settings.queries_dir.glob("*.rq")):
         h.update(str(path.relative_to(settings.root)).encode())
         h.update(path.read_bytes())
     h.update(settings.base.encode())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -192,12 +193,15 @@ def validate(ctx, files, fmt):
 @click.option("--max-body", type=click.IntRange(min=1), default=None, help="Largest request body in bytes [65536].")
 @click.option("--executors", type=click.IntRange(1, 64), default=None, help="Query processes per worker [2].")
 @click.option("--executor-memory", type=click.IntRange(min=64), default=None, help="Memory limit per query process in MiB [2048].")
+@click.option("--write-token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Accept writes (/update, /store) from clients that send this file's token as "
+                   "'Authorization: Bearer <token>' (or set DSR_WRITE_TOKEN). Without a token writes are off.")
 @click.option("--server", type=click.Choice(["granian", "gunicorn"]), default="granian", show_default=True)
 @click.option("--access-log", is_flag=True, help="Log every request.")
 @click.option("--no-build", is_flag=True, help="Serve dist/ as it is, without checking that it is up to date.")
 @click.pass_context
 def serve(ctx, host, port, workers, threads, serve_base, store_url, timeout, max_rows, max_query_length,
-          max_body, executors, executor_memory, server, access_log, no_build):
+          max_body, executors, executor_memory, write_token_file, server, access_log, no_build):
     """Build if needed and serve the graph over HTTP with a production server.
 
     SPARQL 1.1 endpoint at /sparql, canned queries at /queries, Linked Data and pages.
@@ -215,6 +219,10 @@ def serve(ctx, host, port, workers, threads, serve_base, store_url, timeout, max
                              max_body=max_body, executors=executors, executor_memory_mb=executor_memory)
     except ValueError as exc:
         raise click.UsageError(str(exc))
+    if write_token_file is not None:
+        if not write_token_file.read_text(encoding="utf-8").strip():
+            raise click.BadParameter(f"{write_token_file} is empty", param_hint="--write-token-file")
+        os.environ["DSR_WRITE_TOKEN_FILE"] = str(write_token_file.resolve())
     if not no_build:
         _ensure_built(settings)
     elif not (settings.dist / "dataset.nq").exists() and not store_url:

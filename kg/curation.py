@@ -1,13 +1,20 @@
-"""Checking a curator's new triples against the ontology, shapes and current graph.
+"""Checking a curator's change against the ontology, the shapes and the current graph.
 
-New data is validated as part of the whole graph (so dangling references, wrong
-classes of linked entities and OWL-RL inconsistencies show up), and the problems
-reported are those about nodes the new files mention.
+One function, ``check_change``, serves ``dsr validate``, ``POST /validate`` and the
+write path, so a curator sees the same report wherever they ask. A change is judged
+as part of the graph as it would be afterwards, so dangling references, wrong classes
+of linked entities, duplicates and OWL-RL inconsistencies show up; what is reported
+is what concerns the nodes the change touches (and the nodes that refer to them).
+
+Checks, in order: vocabulary (unknown dsr: terms, with the closest existing ones),
+conventions (IRIs, blank nodes, ill-typed literals), look-alike entities, then the
+build's own checks (quotes, SHACL, OWL-RL consistency).
 """
 
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -15,25 +22,40 @@ from rdflib.term import Node
 
 from .build import assemble
 from .config import Settings
+from .conventions import convention_problems
+from .duplicates import duplicate_problems
 from .errors import KGError, Location, SyntaxProblem
-from .loading import FORMATS, NodeLocator, load_inputs, parse_file
-from .namespaces import DSR, OWL, RDF, RDFS
+from .loading import Inputs, NodeLocator, load_inputs
+from .namespaces import DSR, OWL, RDF, RDFS, SKOS
 from .progress import Steps
+from .rdf_input import UnsupportedFormat, parse_untrusted, syntax_for
 from .report import Problem, ValidationReport
+from .validation import superclasses
 
 
-def parse_new(files: list[Path], settings: Settings) -> Graph:
-    graph = Graph()
+@dataclass
+class Change:
+    """Triples to add and to remove (from the graph as a whole), with where they came from."""
+
+    added: Graph
+    removed: set = field(default_factory=set)
+    texts: dict[str, str] = field(default_factory=dict)   # source name -> text, for file:line
+    files: list[Path] = field(default_factory=list)
+
+
+def parse_files(files: list[Path], settings: Settings, contexts: dict | None = None) -> Change:
+    """A curator's files as one change (syntax errors raise SyntaxProblem with file:line:col)."""
+    added = Graph()
     for path in files:
         if not path.exists():
             raise KGError(f"{path}: no such file")
-        if path.suffix not in FORMATS:
-            raise KGError(f"{path}: unknown RDF format {path.suffix!r}; use one of {', '.join(FORMATS)}")
         try:
-            parse_file(path, settings.base, graph)
-        except UnicodeDecodeError as exc:
-            raise SyntaxProblem(Location(str(path)), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    return graph
+            syntax = syntax_for(filename=path.name)
+        except UnsupportedFormat as exc:
+            raise KGError(str(exc)) from None
+        added += parse_untrusted(path.read_bytes(), syntax, source=str(path), base=settings.base,
+                                 contexts=contexts)
+    return Change(added, files=list(files))
 
 
 def unknown_terms(new: Graph, ontology: Graph) -> list[Problem]:
@@ -42,15 +64,15 @@ def unknown_terms(new: Graph, ontology: Graph) -> list[Problem]:
     known_props = {s for t in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
                    for s in ontology.subjects(RDF.type, t)}
     known_terms = {str(x) for x in set(ontology.subjects()) if str(x).startswith(str(DSR))}
-    problems = []
+    problems = {}
     for s, p, o in new:
         if str(p).startswith(str(DSR)) and p not in known_props:
-            problems.append(_unknown(s, p, "property", p, known_props))
+            problems[(s, p)] = _unknown(s, p, "property", p, known_props)
         if p == RDF.type and str(o).startswith(str(DSR)) and o not in known_classes:
-            problems.append(_unknown(s, o, "class", RDF.type, known_classes))
+            problems[(s, o)] = _unknown(s, o, "class", RDF.type, known_classes)
         if isinstance(o, URIRef) and str(o).startswith(str(DSR)) and p != RDF.type and str(o) not in known_terms:
-            problems.append(_unknown(s, o, "term", p, {URIRef(t) for t in known_terms}))
-    return problems
+            problems[(s, o)] = _unknown(s, o, "term", p, {URIRef(t) for t in known_terms})
+    return list(problems.values())
 
 
 def _unknown(focus: Node, term: Node, kind: str, path: Node, candidates) -> Problem:
@@ -63,16 +85,61 @@ def _unknown(focus: Node, term: Node, kind: str, path: Node, candidates) -> Prob
                    path=str(path), value=str(term), kind="vocabulary")
 
 
-def check_files(files: list[Path], settings: Settings) -> ValidationReport:
-    new = parse_new(files, settings)
-    inputs = load_inputs(settings)
-    report = ValidationReport(unknown_terms(new, inputs.ontology))
-    for t in new:
-        inputs.triples.add(t)
-    inputs.locator = NodeLocator(list(files) + inputs.files, settings.base)
-    result = assemble(inputs, settings, Steps(total=3, quiet=True))
-    mentioned = {str(x) for t in new for x in (t[0], t[2]) if isinstance(x, URIRef)}
+def touched_nodes(change: Change, after: Graph) -> set[Node]:
+    """Nodes the change mentions, and the nodes that refer to them (whose constraints
+    look at the class or presence of what changed)."""
+    mentioned = {x for t in list(change.added) + list(change.removed) for x in (t[0], t[2])
+                 if isinstance(x, URIRef)}
+    referring = {s for m in mentioned for s in after.subjects(None, m)}
+    return mentioned | referring
+
+
+def new_entities(change: Change, before: Graph) -> set[URIRef]:
+    """Subjects that get a label or a Wikidata link and were not described before."""
+    described = {s for s, p, _ in change.added if p in (SKOS.prefLabel, SKOS.altLabel, RDFS.label,
+                                                        SKOS.exactMatch, OWL.sameAs) and isinstance(s, URIRef)}
+    return {s for s in described if (s, None, None) not in before}
+
+
+def check_change(change: Change, inputs: Inputs, settings: Settings, *, before: Graph | None = None,
+                 steps: Steps | None = None) -> tuple[ValidationReport, "BuildResult | None"]:
+    """The validation report of a change applied to ``inputs`` (whose ``triples`` hold the
+    graph before the change; it is modified into the graph after). Also returns the
+    assembled result of the graph after the change, for a writer to publish."""
+    before = before if before is not None else inputs.triples
+    report = ValidationReport(unknown_terms(change.added, inputs.ontology))
+    report.extend(convention_problems(change.added, settings.base))
+    fresh = new_entities(change, before)
+    after = inputs.triples
+    for t in change.removed:
+        after.remove(t)
+    after += change.added
+    report.extend(duplicate_problems(after, fresh, superclasses(inputs.ontology)))
+    inputs.locator = NodeLocator(change.files + inputs.files, settings.base, texts=change.texts)
+    result = assemble(inputs, settings, steps or Steps(total=3, quiet=True))
+    for p in report.problems:
+        if p.location is None and (loc := inputs.locator.locate(URIRef(p.focus))):
+            p.location = str(loc)
+    touched = {str(n) for n in touched_nodes(change, after)}
     for p in result.report.problems:
-        if p.focus in mentioned or p.kind == "owl":
+        if p.focus in touched or p.kind == "owl":
             report.problems.append(p)
+    return report, result
+
+
+def check_files(files: list[Path], settings: Settings) -> ValidationReport:
+    """``dsr validate FILE...``: the files as additions to the current graph."""
+    inputs = load_inputs(settings)
+    change = parse_files(files, settings, contexts=_own_context(inputs, settings))
+    report, _ = check_change(change, inputs, settings)
     return report
+
+
+def _own_context(inputs: Inputs, settings: Settings) -> dict[str, dict]:
+    from .jsonld_context import context_from_ontology
+    own = f"{settings.base}context.jsonld"
+    return {own: context_from_ontology(settings.base, inputs.ontology)}
+
+
+__all__ = ["Change", "SyntaxProblem", "Location", "check_change", "check_files", "parse_files",
+           "touched_nodes", "unknown_terms"]

@@ -48,11 +48,15 @@ def build_context(backend) -> dict:
 
 
 def _build(backend) -> dict:
-    base = backend.settings.base
+    return context_from_ontology(backend.settings.base, ontology_graph(backend))
+
+
+def context_from_ontology(base: str, onto) -> dict:
+    """The context document for an ontology graph (also used to read uploads that cite
+    our context by URL without fetching it)."""
     names = dict(known_prefixes(base)) | EXTRA_PREFIXES
     ctx: dict = dict(sorted(names.items()))
     ns = names["dsr"]
-    onto = ontology_graph(backend)
     terms: dict[str, dict | str] = {}
     seen: dict[str, int] = {}
     for s in sorted({s for s in onto.subjects() if isinstance(s, URIRef) and str(s).startswith(ns)}, key=str):

@@ -113,31 +113,59 @@ def load_inputs(settings: Settings) -> Inputs:
         parse_file(path, settings.base, shapes)
     from .shapes import derived_shapes
     shapes += derived_shapes(ontology)
-    for path in triple_files:
-        parse_file(path, settings.base, triples)
+    from .curated import has_changes, load_curated
+    if has_changes(settings):      # accepted writes: replay triples/changes/ over the files
+        triples = load_curated(settings).union()
+        from .changelog import change_files
+        triple_files = triple_files + change_files(settings.triples_dir)
+    else:
+        for path in triple_files:
+            parse_file(path, settings.base, triples)
     files = onto_files + shape_files + triple_files
     return Inputs(ontology, shapes, triples, files, NodeLocator(files, settings.base))
 
 
 _PREFIX = re.compile(r"^\s*@?prefix\s+([A-Za-z0-9_-]*):\s*<([^>]*)>", re.I)
 _SUBJECT = re.compile(r"^(<[^>]+>|[A-Za-z0-9_-]*:[^\s;,]*)\s")
+_JSON_ID = re.compile(r'"@id"\s*:\s*"([^"]+)"')
 
 
 class NodeLocator:
     """Finds the file and line where a node is written as a subject."""
 
-    def __init__(self, files: list[Path], base: str = DEFAULT_BASE):
+    def __init__(self, files: list[Path], base: str = DEFAULT_BASE, texts: dict[str, str] | None = None):
         self.files = files
         self.base = base
+        self.texts = texts or {}   # name (with an RDF file extension) -> text not on disk, e.g. a request body
         self._index: dict[str, Location] | None = None
+
+    def _sources(self):
+        yield from ((name, Path(name).suffix, text) for name, text in self.texts.items())
+        for path in self.files:
+            try:
+                yield str(path), path.suffix, path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
 
     def _build(self) -> dict[str, Location]:
         index: dict[str, Location] = {}
-        for path in self.files:
-            if path.suffix not in (".ttl", ".trig"):
+        from .namespaces import prefixes as known_prefixes
+        for name, suffix, text in self._sources():
+            if suffix not in (".ttl", ".trig", ".nt", ".nq", ".rdfp", ".jsonld", ".json"):
                 continue
             prefixes: dict[str, str] = {}
-            for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for lineno, line in enumerate(text.splitlines(), 1):
+                if suffix == ".rdfp":          # change log: locate additions ("A <s> <p> <o> <g> .")
+                    if not line.startswith("A "):
+                        continue
+                    line = line[2:]
+                if suffix in (".jsonld", ".json"):
+                    if m := _JSON_ID.search(line):
+                        pfx, sep, local = m.group(1).partition(":")
+                        known = known_prefixes(self.base)
+                        iri = known[pfx] + local if sep and pfx in known else m.group(1)
+                        index.setdefault(iri, Location(name, lineno))
+                    continue
                 if m := _PREFIX.match(line):
                     prefixes[m.group(1)] = m.group(2).replace(DEFAULT_BASE, self.base)
                     continue
@@ -150,7 +178,7 @@ class NodeLocator:
                         if pfx not in prefixes:
                             continue
                         iri = prefixes[pfx] + local
-                    index.setdefault(iri, Location(str(path), lineno))
+                    index.setdefault(iri, Location(name, lineno))
         return index
 
     def locate(self, node) -> Location | None:

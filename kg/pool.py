@@ -43,6 +43,10 @@ class ExecutorDied(PoolError):
     pass
 
 
+class PoolRetired(PoolError):
+    """The pool was replaced while the job waited: run it on the new one."""
+
+
 @dataclass(eq=False)
 class _Proc:
     popen: subprocess.Popen
@@ -133,6 +137,20 @@ class ExecutorPool:
             proc.kill()
         self._all.clear()
 
+    def retire(self) -> None:
+        """Stop taking jobs: idle processes stop now, busy ones when their query ends
+        (the dataset was replaced; a new pool serves new queries)."""
+        self._closed = True
+        while True:
+            try:
+                proc = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if proc is not None:
+                proc.kill()
+                self._all.discard(proc)
+        self._idle.put(None)   # wakes jobs waiting for a process: they move to the new pool
+
     def _spawn(self) -> _Proc:
         env = dict(os.environ)
         env["PYTHONPATH"] = _ROOT + os.pathsep + env.get("PYTHONPATH", "")
@@ -183,6 +201,9 @@ class ExecutorPool:
             proc = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise PoolBusy(f"all {self.size} query processes stayed busy for {timeout:g} s") from None
+        if proc is None:
+            self._idle.put(None)
+            raise PoolRetired("the dataset was reloaded")
         job = dict(job, timeout=timeout)
         deadline = time.monotonic() + timeout
         try:
@@ -202,7 +223,11 @@ class ExecutorPool:
                 code = None
             self._replace(proc)
             raise ExecutorDied(self._death_message(code)) from None
-        self._idle.put(proc)
+        if self._closed:
+            proc.kill()
+            self._all.discard(proc)
+        else:
+            self._idle.put(proc)
         return header, body
 
     def _death_message(self, code: int | None) -> str:

@@ -72,9 +72,10 @@ def _refuse(text: str, offset: int, kind: str, message: str) -> QueryRefused:
 
 
 @lru_cache(maxsize=1024)
-def inspect_query(text: str) -> QueryInfo:
+def inspect_query(text: str, *, update: bool = False) -> QueryInfo:
     """Scan a SPARQL query; raise ``QueryRefused`` for update operations and SERVICE.
-    (Answers are cached by text: canned and repeated queries are scanned once.)"""
+    With ``update`` (the authenticated write path) update operations pass, except LOAD,
+    which would fetch a document from the network."""
     i, n = 0, len(text)
     stack: list[str] = []            # open brackets: "{", "[", "("
     prev = "op"                      # what the previous token was: "op" or "operand"
@@ -160,7 +161,11 @@ def inspect_query(text: str) -> QueryInfo:
                                      "rename the prefix)" if ":" in run else ""))
             if ":" not in run and len(words) == 1 and head.upper() == words[0].upper():
                 upper = words[0].upper()
-                if upper in UPDATE_KEYWORDS:
+                if upper == "LOAD" and update:
+                    raise _refuse(text, i, "load", "LOAD is not accepted: the server never fetches "
+                                  "documents from the network or its disk. Send the triples themselves "
+                                  "(INSERT DATA, or a Graph Store PUT/POST to /store)")
+                if upper in UPDATE_KEYWORDS and not update:
                     raise _refuse(text, i, "update",
                                   f"{upper} is SPARQL Update, and this endpoint is read-only. "
                                   "Changes to the graph go through the curated files in triples/ "
