@@ -69,6 +69,9 @@ def write_lock(triples_dir: Path) -> Iterator[None]:
     """Exclusive across threads and processes (flock on a lock file next to the log)."""
     folder = changes_dir(triples_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():      # the lock and unfinished files are not part of the history
+        ignore.write_text(".lock\n.*.tmp\n", encoding="utf-8")
     with _THREAD_LOCK, open(folder / ".lock", "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

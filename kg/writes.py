@@ -21,6 +21,7 @@ cache of the log (its fingerprint covers the change files), so the next start re
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -161,6 +162,8 @@ class Writer:
                                              f"{summary}: {len(added)} added, {len(removed)} removed",
                                              base=self.settings.base)
             cur.replay([change])
+            if pause := os.environ.get("DSR_TEST_PAUSE_AFTER_LOG"):   # crash tests: the window
+                time.sleep(float(pause))                            # where only the log knows
             publish(result, self.settings, cache_key(self.settings))
         self.on_published()
         rel = change.path.relative_to(self.settings.root) if change.path else None
