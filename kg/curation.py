@@ -85,12 +85,17 @@ def _unknown(focus: Node, term: Node, kind: str, path: Node, candidates) -> Prob
                    path=str(path), value=str(term), kind="vocabulary")
 
 
-def touched_nodes(change: Change, after: Graph) -> set[Node]:
-    """Nodes the change mentions, and the nodes that refer to them (whose constraints
-    look at the class or presence of what changed)."""
-    mentioned = {x for t in list(change.added) + list(change.removed) for x in (t[0], t[2])
-                 if isinstance(x, URIRef)}
-    referring = {s for m in mentioned for s in after.subjects(None, m)}
+def touched_nodes(change: Change, after: Graph, base: str) -> set[Node]:
+    """Nodes the change mentions (ontology terms aside), and the nodes that refer to those
+    whose description lost triples or changed class: their constraints (the class of a
+    linked node, its presence) may now fail."""
+    def ours(x) -> bool:
+        return isinstance(x, URIRef) and str(x).startswith(base) and not str(x).startswith(base + "ontology")
+    mentioned = {x for t in list(change.added) + list(change.removed) for x in (t[0], t[2]) if ours(x)}
+    shaken = {x for s, _, o in change.removed for x in (s, o) if ours(x)}
+    shaken |= {s for s, p, _ in change.added if p == RDF.type and ours(s)}
+    shaken = {x for x in shaken if not str(x).startswith(base + "report/")}
+    referring = {s for m in shaken for s in after.subjects(None, m)}
     return mentioned | referring
 
 
@@ -120,7 +125,7 @@ def check_change(change: Change, inputs: Inputs, settings: Settings, *, before: 
     for p in report.problems:
         if p.location is None and (loc := inputs.locator.locate(URIRef(p.focus))):
             p.location = str(loc)
-    touched = {str(n) for n in touched_nodes(change, after)}
+    touched = {str(n) for n in touched_nodes(change, after, settings.base)}
     for p in result.report.problems:
         if p.focus in touched or p.kind == "owl":
             report.problems.append(p)

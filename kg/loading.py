@@ -140,7 +140,7 @@ class NodeLocator:
         self._index: dict[str, Location] | None = None
 
     def _sources(self):
-        yield from ((name, Path(name).suffix, text) for name, text in self.texts.items())
+        yield from ((name, Path(name).suffix or ".ttl", text) for name, text in self.texts.items())
         for path in self.files:
             try:
                 yield str(path), path.suffix, path.read_text(encoding="utf-8")

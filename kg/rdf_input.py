@@ -106,6 +106,10 @@ def parse_untrusted(data: bytes, syntax: RdfSyntax, *, source: str = "<input>",
     except SyntaxError as exc:
         raise SyntaxProblem(Location(source, exc.lineno, (exc.offset or 0) or None),
                             _oxigraph_message(str(exc))) from None
+    if not quads and syntax.format == ox.RdfFormat.JSON_LD and text.strip() not in ("", "{}", "[]"):
+        raise SyntaxProblem(Location(source), "the JSON-LD document yields no triples: keys that no @context "
+                            "defines are dropped silently; add a @context (e.g. our own, "
+                            f"{base}context.jsonld) or use full IRIs as keys")
     graph = Graph()
     labels: dict[str, BNode] = {}
     stem = re.sub(r"[^A-Za-z0-9]", "", Path(source).stem) or "input"
@@ -169,12 +173,22 @@ def _check_json(text: str, source: str, base: str, contexts: dict[str, dict]) ->
                 elif key == "@import":
                     raise SyntaxProblem(Location(source), f"@import of {value!r} is not fetched; inline "
                                         "the imported context")
+                elif key in ("@id", "@type", "@vocab", "@base") and isinstance(value, str) \
+                        and re.search(r"[\s<>\"{}|\\^`]", value):
+                    raise SyntaxProblem(Location(source, _line_of(text, value)),
+                                        f"{key} {value!r} is not a valid IRI (it contains spaces or characters "
+                                        "IRIs may not hold); JSON-LD processors drop such nodes silently")
                 visit(node[key])
         elif isinstance(node, list):
             for item in node:
                 visit(item)
     visit(doc)
     return json.dumps(doc) if changed else text
+
+
+def _line_of(text: str, value: str) -> int | None:
+    at = text.find(json.dumps(value)[1:-1])
+    return text[:at].count("\n") + 1 if at >= 0 else None
 
 
 def _context(value, own: str, contexts: dict[str, dict], source: str):

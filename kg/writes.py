@@ -114,14 +114,17 @@ class Writer:
 
     # -- writing -----------------------------------------------------------------
     def sparql_update(self, text: str) -> WriteOutcome:
+        """Run SPARQL 1.1 Update on the curated graphs (only report graphs may change)."""
         try:
             inspect_query(text, update=True)
         except QueryRefused as exc:
             status = 400 if exc.kind == "syntax" else 403
             raise WriteRefused(status, "Update refused", exc.message, line=exc.line, column=exc.column) from None
-        return self._transact(lambda cur: _run_update(cur, text), "SPARQL Update via /update")
+        return self._transact(lambda cur: _run_update(cur, text), "SPARQL Update via /update",
+                              texts={"request body": text})
 
-    def graph_store(self, method: str, graph: str, payload: Graph | None) -> WriteOutcome:
+    def graph_store(self, method: str, graph: str, payload: Graph | None,
+                    texts: dict[str, str] | None = None) -> WriteOutcome:
         """Graph Store Protocol on a report graph: PUT replaces, POST adds, DELETE empties."""
         def delta(cur: Curated) -> Delta:
             current = cur.graphs.get(graph, Graph())
@@ -134,7 +137,7 @@ class Writer:
                 return {(*t, g) for t in current}, set()
             raise ValueError(method)
         self._check_graph(graph)
-        return self._transact(delta, f"Graph Store {method} of <{graph}> via /store")
+        return self._transact(delta, f"Graph Store {method} of <{graph}> via /store", texts=texts)
 
     def _check_graph(self, graph: str) -> None:
         writable = self.writable()
@@ -143,7 +146,8 @@ class Writer:
                                f"<{graph}> is not a report graph; writes go to one of: "
                                + ", ".join(f"<{g}>" for g in sorted(writable)))
 
-    def _transact(self, compute: Callable[[Curated], Delta], summary: str) -> WriteOutcome:
+    def _transact(self, compute: Callable[[Curated], Delta], summary: str,
+                  texts: dict[str, str] | None = None) -> WriteOutcome:
         started = time.monotonic()
         with changelog.write_lock(self.settings.triples_dir):
             cur = self.curated()
@@ -153,7 +157,7 @@ class Writer:
             if not removed and not added:
                 return WriteOutcome(0, 0, None, seconds=time.monotonic() - started)
             self._refuse_other_graphs(cur, removed | added)
-            report, result = self._validate(cur, removed, added)
+            report, result = self._validate(cur, removed, added, texts or {})
             if not report.conforms:
                 raise WriteRefused(422, "Validation failed",
                                    f"the change was refused whole: {len(report.violations)} violation(s); "
@@ -189,7 +193,8 @@ class Writer:
             self._static = Inputs(full.ontology, full.shapes, Graph(), full.files)
         return self._static
 
-    def _validate(self, cur: Curated, removed: set, added: set) -> tuple[ValidationReport, object]:
+    def _validate(self, cur: Curated, removed: set, added: set,
+                  texts: dict[str, str]) -> tuple[ValidationReport, object]:
         static = self._inputs()
         before = cur.union()
         after_graphs = {iri: g for iri, g in cur.graphs.items()}
@@ -199,7 +204,7 @@ class Writer:
         new = Graph()
         for s, p, o, _ in added:
             new.add((s, p, o))
-        change = Change(new, gone)
+        change = Change(new, gone, texts=texts)
         triples = Graph()
         triples += before
         inputs = Inputs(static.ontology, static.shapes, triples, static.files)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg.build import build
 from tests.conftest import make_project
-from tests.httpclient import raw_request, request
+from tests.httpclient import request
 from tests.servers import ServerProcess, free_port
 
 TOKEN = "test-token-7f3a"
@@ -101,9 +101,28 @@ def start_writable(settings, log: Path, *options: str, token: str | None = TOKEN
 
 def post(url: str, path: str, body: bytes | str, content_type: str, headers: dict | None = None,
          method: str = "POST") -> tuple[int, dict, bytes]:
+    """Send a body; a server that answers before reading it all (413) closes the
+    connection, so sending may fail while the answer is already there to read."""
+    import http.client
+    from urllib.parse import urlsplit
     data = body.encode("utf-8") if isinstance(body, str) else body
-    return raw_request(url, method, path, data, {"Content-Type": content_type, "Accept": "application/json",
-                                                  **(headers or {})}, timeout=120)
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    try:
+        conn.putrequest(method, path)
+        for name, value in {"Content-Type": content_type, "Accept": "application/json",
+                            "Content-Length": str(len(data)), **(headers or {})}.items():
+            conn.putheader(name, value)
+        conn.endheaders()
+        try:
+            for i in range(0, len(data), 1 << 16):
+                conn.send(data[i:i + (1 << 16)])
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
 
 
 def update(url: str, text: str, headers: dict | None = None) -> tuple[int, dict]:

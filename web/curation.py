@@ -270,13 +270,14 @@ def store():
         raise HttpError(status, "Graph not writable" if status == 403 else "No such graph",
                         f"<{graph}> is not a report graph; writes go to one of: "
                         + ", ".join(f"<{g}>" for g in sorted(writer.writable())))
-    payload = None
+    payload, texts = None, {}
     if request.method in ("PUT", "POST"):
         limit = current_app.config["DSR_MAX_WRITE_BODY"]
         data = _body(limit)
-        payload = parse_payload(data, request.mimetype or "", "request body" + _extension(request.mimetype or ""),
-                                triples_only=True)
-    return _accepted(writer.graph_store(request.method, graph, payload))
+        source = "request body" + _extension(request.mimetype or "")
+        payload = parse_payload(data, request.mimetype or "", source, triples_only=True)
+        texts = {source: data.decode("utf-8", "replace")}
+    return _accepted(writer.graph_store(request.method, graph, payload, texts))
 
 
 def _read_graph(writer: Writer, graph: str | None) -> Response:
