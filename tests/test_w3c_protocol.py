@@ -1,8 +1,9 @@
 """The W3C SPARQL 1.1 Protocol test suite (../shared/w3c-sparql-protocol/protocol,
 see its SOURCE.md), run over real HTTP against ``dsr serve`` with the suite's three
 fixture graphs loaded. Every query test and every bad-request test runs; the tests
-that expect an update to succeed are skipped because this endpoint is read-only by
-design (updates get 403, which the bad-update tests check)."""
+that expect an update to succeed are skipped: /sparql is read-only by design (updates
+get 403, which the bad-update tests check), and /update accepts only validated changes
+to report graphs (tests/test_write_path.py), which the suite's arbitrary data is not."""
 
 from __future__ import annotations
 
@@ -91,7 +92,8 @@ def _ids(test) -> str:
 def test_w3c_protocol(w3c_server, test):
     name = _ids(test)
     if name.startswith("update_"):
-        pytest.skip("read-only endpoint: SPARQL Update is refused with 403 by design (issue 7)")
+        pytest.skip("/sparql is read-only (403 by design); /update takes only validated report-graph "
+                    "changes, not the suite's arbitrary graphs (see tests/test_write_path.py)")
     for req in _requests(test):
         method = str(GRAPH.value(req, HT.methodName))
         path = str(GRAPH.value(req, HT.absolutePath)).replace("/sparql/", "/sparql", 1)
