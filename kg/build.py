@@ -8,6 +8,7 @@ inconsistency stops the build before anything is written.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,9 +94,11 @@ def build(settings: Settings, quiet: bool = False, force: bool = False) -> Build
     return result
 
 
-def publish(result: BuildResult, settings: Settings, fingerprint: str) -> None:
+def publish(result: BuildResult, settings: Settings, fingerprint: str,
+            before_commit: "Callable[[], None] | None" = None) -> None:
     """Write ``dist/`` from an assembled, valid result; build-info.json goes last, so a
-    ``dist/`` whose build-info matches the inputs is complete."""
+    ``dist/`` whose build-info matches the inputs is complete. ``before_commit`` runs
+    just before that (an external store is loaded there)."""
     checksums = write_dataset(result.graphs, settings.dist, settings.base)
     from .dumps import write_jsonld
     checksums.update(write_jsonld(settings.dist, settings.base))
@@ -105,6 +108,8 @@ def publish(result: BuildResult, settings: Settings, fingerprint: str) -> None:
     info = {"fingerprint": fingerprint, "version": __version__, "base": settings.base,
             "files": checksums,
             "graphs": {iri: len(g) for iri, g in sorted(result.graphs.items())}}
+    if before_commit is not None:
+        before_commit()
     tmp = settings.dist / (BUILD_INFO + ".tmp")
     tmp.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
     tmp.replace(settings.dist / BUILD_INFO)

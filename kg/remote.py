@@ -16,6 +16,7 @@ with a ``VALUES`` block built from pyoxigraph terms, never from raw text.
 from __future__ import annotations
 
 import hashlib
+import os
 import socket
 import threading
 import time
@@ -47,7 +48,8 @@ class RemoteBackend:
 
     version_ttl = 5.0     # seconds between checks whether the store's content changed
 
-    def __init__(self, settings: Settings, url: str, limits: QueryLimits | None = None):
+    def __init__(self, settings: Settings, url: str, limits: QueryLimits | None = None,
+                 store_url: str | None = None):
         parsed = urllib.parse.urlsplit(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError(f"--store must be the http(s) URL of a SPARQL query endpoint, got {url!r} "
@@ -63,6 +65,10 @@ class RemoteBackend:
         self._graphs: list[str] = []
         self._version = ""
         self._checked_at = -1e9
+        # Graph Store endpoint for the write path (oxigraph serve: /query -> /store).
+        self.store_url = store_url or os.environ.get("DSR_STORE_GSP_URL") or \
+            (url[:-len("/query")] + "/store" if url.endswith("/query") else None)
+        self._pushed: dict[str, str] = {}
         self._refresh()
 
     # -- talking to the store ----------------------------------------------------
@@ -195,6 +201,11 @@ class RemoteBackend:
         return list(self._graphs)
 
     def version(self) -> str:
+        from .backend import _signature
+        signature = _signature(self.settings.dist / "build-info.json")
+        if signature != getattr(self, "_dist_signature", signature):
+            self._checked_at = -1e9        # a write in another worker: re-read the store now
+        self._dist_signature = signature
         try:
             self._refresh()
         except QueryError:
@@ -203,6 +214,20 @@ class RemoteBackend:
 
     def describe(self) -> dict:
         return {"store": self.url, "graphs": len(self._graphs)}
+
+    def push_dataset(self) -> None:
+        """Load the graphs of dist/ that changed since the last push into the store (the
+        write path calls this before committing dist/), then re-read the store's version."""
+        if not self.store_url:
+            raise ConnectionError(f"no Graph Store endpoint known for {self.url}: set DSR_STORE_GSP_URL")
+        from .dataset_io import DATASET_NQ
+        digests = graph_digests(self.settings.dist / DATASET_NQ)
+        changed = {g for g, d in digests.items() if self._pushed.get(g) != d}
+        gone = set(self._pushed) - set(digests)
+        push(self.settings.dist / DATASET_NQ, self.store_url, timeout=self.limits.timeout * 30,
+             only=changed, drop=gone)
+        self._pushed = digests
+        self._checked_at = -1e9
 
     def close(self) -> None:
         pass
@@ -215,8 +240,18 @@ def _detail(exc: Exception) -> str:
 
 # --- dsr push ---------------------------------------------------------------------
 
+def graph_digests(dataset: Path) -> dict[str, str]:
+    """sha256 of each named graph's N-Quads lines (the build writes them sorted)."""
+    digests: dict[str, "hashlib._Hash"] = {}
+    with open(dataset, "rb") as handle:
+        for line in handle:
+            graph = line.rsplit(b" ", 2)[-2]
+            digests.setdefault(graph.decode()[1:-1], hashlib.sha256()).update(line)
+    return {g: h.hexdigest() for g, h in digests.items()}
+
+
 def push(dataset: Path, endpoint: str, *, protocol: str = "gsp", timeout: float = 300.0,
-         progress=None) -> dict[str, int]:
+         progress=None, only: set[str] | None = None, drop: set[str] = frozenset()) -> dict[str, int]:
     """Load every named graph of an N-Quads file into an external store, replacing each
     graph there. ``protocol`` "gsp": HTTP PUT per graph to a Graph Store Protocol
     endpoint (``oxigraph serve``: http://HOST:PORT/store); "update": SPARQL Update
@@ -235,7 +270,15 @@ def push(dataset: Path, endpoint: str, *, protocol: str = "gsp", timeout: float 
                                  "the Graph Store Protocol loads graphs one by one and would split it: "
                                  "push with --protocol update")
         graphs.setdefault(graph, []).append(f"{quad.subject} {quad.predicate} {quad.object} .\n")
+    if only is not None:
+        graphs = {g: lines for g, lines in graphs.items() if g in only}
     if protocol == "gsp":
+        for graph in sorted(drop):
+            url = endpoint + ("&" if "?" in endpoint else "?") + urllib.parse.urlencode({"graph": graph})
+            try:
+                _send(urllib.request.Request(url, method="DELETE"), endpoint, timeout)
+            except ConnectionError:
+                pass      # already absent
         for graph, lines in sorted(graphs.items()):
             url = endpoint + ("&" if "?" in endpoint else "?") + urllib.parse.urlencode({"graph": graph})
             request = urllib.request.Request(url, data="".join(lines).encode("utf-8"), method="PUT",

@@ -70,9 +70,11 @@ Delta = tuple[set, set]   # (removed quads, added quads); a quad is (s, p, o, cu
 class Writer:
     """Accepts validated changes to the report graphs of one checkout."""
 
-    def __init__(self, settings: Settings, on_published: Callable[[], None] = lambda: None):
+    def __init__(self, settings: Settings, on_published: Callable[[], None] = lambda: None,
+                 before_commit: Callable[[], None] | None = None):
         self.settings = settings
-        self.on_published = on_published
+        self.on_published = on_published       # the query side reloads (embedded store)
+        self.before_commit = before_commit     # an external store is loaded from dist/
         self._curated: Curated | None = None
         self._static: Inputs | None = None     # ontology and shapes (not writable here)
 
@@ -98,6 +100,8 @@ class Writer:
                 return False
             from .build import build
             build(self.settings, quiet=True)
+            if self.before_commit is not None:
+                self.before_commit()
         self.on_published()
         return True
 
@@ -168,7 +172,7 @@ class Writer:
             cur.replay([change])
             if pause := os.environ.get("DSR_TEST_PAUSE_AFTER_LOG"):   # crash tests: the window
                 time.sleep(float(pause))                            # where only the log knows
-            publish(result, self.settings, cache_key(self.settings))
+            publish(result, self.settings, cache_key(self.settings), self.before_commit)
         self.on_published()
         rel = change.path.relative_to(self.settings.root) if change.path else None
         return WriteOutcome(len(added), len(removed), str(rel), report, time.monotonic() - started)

@@ -222,3 +222,35 @@ def test_a_crash_during_a_large_write_leaves_old_or_new_state(project, tmp_path_
             assert not ask(restarted.url, "id:bulk-0 a dsr:Company")
     finally:
         restarted.stop()
+
+
+def test_writes_reach_an_external_store(tmp_path):
+    """With ``dsr serve --store`` (a real ``oxigraph serve``) an accepted write is loaded
+    into the store before it is committed, and queries through our server and straight
+    to the store see it with its inference."""
+    from tests.servers import oxigraph_binary, start_oxigraph
+    assert oxigraph_binary(), "the oxigraph command is missing: pip install -e '.[test]'"
+    project = writable_project(tmp_path / "project")
+    oxigraph = start_oxigraph(tmp_path / "oxdata", tmp_path / "oxigraph.log")
+    try:
+        pushed = subprocess.run([sys.executable, "-m", "kg.cli", "--dist", str(project.dist), "push", "--no-build",
+                                 "--endpoint", f"{oxigraph.url}/store"], env={**os.environ, "DSR_ROOT": str(project.root)},
+                                capture_output=True, text=True)
+        assert pushed.returncode == 0, pushed.stderr
+        server = start_writable(project, tmp_path / "server.log", "--store", f"{oxigraph.url}/query")
+        try:
+            assert not ask(server.url, LOCATED)
+            status, outcome = update(server.url, "INSERT DATA { GRAPH <%s> { %s } }" % (R000, claim_body(901)))
+            assert status == 200, outcome
+            assert ask(server.url, "GRAPH <%s> { %s }" % (R000, LOCATED))
+            assert ask(server.url, "id:state-data-center-kragujevac dsr:locatedIn id:serbia")
+            from urllib.parse import quote
+            from tests.curator import PREFIXES_SPARQL
+            status, _, body = request(f"{oxigraph.url}/query?query="
+                                      + quote(PREFIXES_SPARQL + "ASK { GRAPH ?g { " + LOCATED + " } }"),
+                                      headers={"Accept": "application/sparql-results+json"})
+            assert status == 200 and json.loads(body)["boolean"] is True
+        finally:
+            server.stop()
+    finally:
+        oxigraph.stop()

@@ -35,10 +35,11 @@ def register(app: Flask) -> None:
     token = app.config.get("DSR_WRITE_TOKEN") or os.environ.get("DSR_WRITE_TOKEN") or _token_file()
     app.config["DSR_WRITE_TOKEN"] = token or None
     app.config.setdefault("DSR_MAX_WRITE_BODY", int(os.environ.get("DSR_MAX_WRITE_BODY") or DEFAULT_MAX_WRITE_BODY))
-    refresh = getattr(backend, "refresh", None)
-    writer = Writer(backend.settings, on_published=refresh or (lambda: None))
+    refresh = getattr(backend, "refresh", None)              # embedded store: reload dist/
+    push = getattr(backend, "push_dataset", None) if getattr(backend, "store_url", None) else None
+    writer = Writer(backend.settings, on_published=refresh or (lambda: None), before_commit=push)
     app.extensions["dsr-writer"] = writer
-    if token and refresh is not None:
+    if token and (refresh is not None or push is not None) and (backend.settings.dist / "build-info.json").exists():
         writer.ensure_published()      # a change logged just before a crash is published now
     if refresh is not None:   # outermost, before the response cache: another worker (or
         inner = app.wsgi_app      # `dsr build` while serving) may have published a new dataset
@@ -196,9 +197,10 @@ def _authorise() -> None:
         raise HttpError(403, "Writes disabled", "this server accepts no writes: it was started without a "
                         "write token (set DSR_WRITE_TOKEN or use `dsr serve --write-token-file`); "
                         "POST /validate checks data without writing")
-    if not hasattr(current_app.extensions["dsr"], "refresh"):
-        raise HttpError(501, "Not implemented", "writes need the embedded store; this server answers from an "
-                        "external store: write to the checkout and `dsr push` instead")
+    be = current_app.extensions["dsr"]
+    if not hasattr(be, "refresh") and not getattr(be, "store_url", None):
+        raise HttpError(501, "Not implemented", f"writes to the external store {be.url} need its Graph Store "
+                        "endpoint: set DSR_STORE_GSP_URL (e.g. http://HOST:PORT/store)")
     header = request.headers.get("Authorization", "")
     scheme, _, given = header.partition(" ")
     if not header:
