@@ -254,3 +254,40 @@ def test_writes_reach_an_external_store(tmp_path):
             server.stop()
     finally:
         oxigraph.stop()
+
+
+def test_delete_insert_where_rewrites_in_place(server, project):
+    status, outcome = update(server.url, "INSERT DATA { GRAPH <%s> { %s } }" % (R000, claim_body(920)))
+    assert status == 200, outcome
+    status, outcome = update(server.url, """
+        DELETE { GRAPH <%(g)s> { claim:r000-920 dsr:section ?s } }
+        INSERT { GRAPH <%(g)s> { claim:r000-920 dsr:section "Summary" } }
+        WHERE  { GRAPH <%(g)s> { claim:r000-920 dsr:section ?s } }""" % {"g": R000})
+    assert status == 200 and outcome["added"] == 1 and outcome["removed"] == 1, outcome
+    assert ask(server.url, 'claim:r000-920 dsr:section "Summary"')
+    assert not ask(server.url, 'claim:r000-920 dsr:section "China’s Closest Friend in the Western Balkans"')
+
+
+def test_refusals_in_turtle_and_html(server, project):
+    bad = claim_ttl(921).replace("a dsr:Claim", "a dsr:Claim, dsr:Compnay")
+    status, headers, body = raw_request(server.url, "POST", f"/store?graph={R000}", bad.encode(),
+                                        {"Content-Type": "text/turtle", "Accept": "text/turtle", **AUTH})
+    assert status == 422 and headers["content-type"].startswith("text/turtle")
+    from rdflib import Graph
+    from rdflib.namespace import RDF, SH
+    g = Graph().parse(data=body, format="turtle")
+    assert next(g.subjects(RDF.type, SH.ValidationReport), None) is not None
+    status, headers, body = raw_request(server.url, "POST", f"/store?graph={R000}", bad.encode(),
+                                        {"Content-Type": "text/turtle", "Accept": "text/html", **AUTH})
+    assert status == 422 and headers["content-type"].startswith("text/html")
+    assert "Validation failed" in body.decode() and "dsr:Compnay" in body.decode()
+
+
+def test_unknown_graphs(server):
+    status, _, _ = request(f"{server.url}/store?graph=https://w3id.org/dsr-balkans/graph/nope")
+    assert status == 404
+    status, _, body = post(server.url, "/store?graph=https://w3id.org/dsr-balkans/graph/nope", b"", "text/turtle",
+                           AUTH, method="DELETE")
+    assert status == 404 and b"not a report graph" in body
+    status, _, body = request(f"{server.url}/store")
+    assert status == 400
