@@ -20,7 +20,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from .build import assemble
+from .build import BuildResult, assemble
 from .config import Settings
 from .conventions import convention_problems
 from .duplicates import duplicate_problems
@@ -107,7 +107,7 @@ def new_entities(change: Change, before: Graph) -> set[URIRef]:
 
 
 def check_change(change: Change, inputs: Inputs, settings: Settings, *, before: Graph | None = None,
-                 steps: Steps | None = None) -> tuple[ValidationReport, "BuildResult | None"]:
+                 steps: Steps | None = None) -> tuple[ValidationReport, BuildResult]:
     """The validation report of a change applied to ``inputs`` (whose ``triples`` hold the
     graph before the change; it is modified into the graph after). Also returns the
     assembled result of the graph after the change, for a writer to publish."""

@@ -12,8 +12,7 @@ import json
 
 import pytest
 
-from tests.curator import AUTH, PREFIXES_SPARQL, R000, R001, claim_body, claim_ttl, post, start_writable, state, \
-    writable_project
+from tests.curator import AUTH, PREFIXES_SPARQL, R000, R001, claim_body, claim_ttl, post, state
 
 BASE = "https://w3id.org/dsr-balkans/"
 TTL_PREFIXES = claim_ttl(1).split("\n\n", 1)[0] + "\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n" \
@@ -140,15 +139,13 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    return writable_project(tmp_path_factory.mktemp("hostile") / "project")
+def project(writable):
+    return writable[0]
 
 
 @pytest.fixture(scope="module")
-def server(project, tmp_path_factory):
-    proc = start_writable(project, tmp_path_factory.mktemp("hlog") / "server.log")
-    yield proc
-    proc.stop()
+def server(writable):
+    return writable[1]
 
 
 def test_the_corpus_is_large_enough():

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 
-from tests.curator import AUTH, CLAIM_TTL, post, start_writable, state, writable_project
+from tests.curator import CLAIM_TTL, post, state
 from tests.httpclient import raw_request, request
 
 BAD = CLAIM_TTL.replace("a dsr:Claim", "a dsr:Claim, dsr:Compnay").replace(
@@ -21,15 +21,13 @@ BAD = CLAIM_TTL.replace("a dsr:Claim", "a dsr:Claim, dsr:Compnay").replace(
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    return writable_project(tmp_path_factory.mktemp("validate") / "project")
+def project(writable):
+    return writable[0]
 
 
 @pytest.fixture(scope="module")
-def server(project, tmp_path_factory):
-    proc = start_writable(project, tmp_path_factory.mktemp("vlog") / "server.log")
-    yield proc
-    proc.stop()
+def server(writable):
+    return writable[1]
 
 
 def test_a_clean_claim_conforms(server):

@@ -23,15 +23,13 @@ LOCATED = "id:state-data-center-kragujevac dsr:locatedIn id:kragujevac"
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    return writable_project(tmp_path_factory.mktemp("writable") / "project")
+def project(writable):
+    return writable[0]
 
 
 @pytest.fixture(scope="module")
-def server(project, tmp_path_factory):
-    proc = start_writable(project, tmp_path_factory.mktemp("wlog") / "server.log", "--workers", "2")
-    yield proc
-    proc.stop()
+def server(writable):
+    return writable[1]
 
 
 def test_writes_are_off_without_a_configured_token(live_server):
