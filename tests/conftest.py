@@ -126,3 +126,16 @@ def kinds(store, base):
     """Every IRI under the base IRI, by kind (id, report, claim, graph, ...)."""
     from tests.ld_client import iris_by_kind
     return iris_by_kind(store, base)
+
+
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory):
+    """A miniature writable checkout (tests/curator.py) and ``dsr serve`` over it with a
+    write token, two workers; one per test module, so each module starts from the same
+    state. Yields ``(settings, server)``."""
+    from tests.curator import start_writable, writable_project
+    root = tmp_path_factory.mktemp("writable")
+    project = writable_project(root / "project")
+    server = start_writable(project, root / "server.log", "--workers", "2")
+    yield project, server
+    server.stop()
