@@ -53,8 +53,9 @@ def inconsistency_problems(errors: list[str]) -> list[Problem]:
                     "disjoint classes cannot share members.", kind="owl") for e in errors]
 
 
-def assemble(inputs: Inputs, settings: Settings, steps: Steps) -> BuildResult:
-    """Everything but writing: partition, reason, validate."""
+def assemble(inputs: Inputs, settings: Settings, steps: Steps, focus: set | None = None) -> BuildResult:
+    """Everything but writing: partition, reason, validate. With ``focus`` (the nodes a
+    change can affect, kg.incremental.affected_nodes) SHACL validates only those nodes."""
     with steps.step("Partitioning claims into report graphs and checking quotes"):
         part = partition(inputs.triples, settings)
         graphs = dict(part.graphs)
@@ -66,7 +67,12 @@ def assemble(inputs: Inputs, settings: Settings, steps: Steps) -> BuildResult:
     with steps.step("SHACL validation"):
         data_graphs = [g for iri, g in sorted(graphs.items())
                        if iri not in (settings.graph_iri("ontology"), settings.graph_iri("inferred"))]
-        report = validate(inputs.ontology, inputs.shapes, data_graphs, inferred, inputs.locator)
+        if focus is None:
+            report = validate(inputs.ontology, inputs.shapes, data_graphs, inferred, inputs.locator)
+        else:
+            from .incremental import validate_focus
+            report = validate_focus(inputs.ontology, inputs.shapes, inputs.triples, focus, inferred,
+                                    inputs.locator, base=settings.base, engine=settings.reasoner)
         report.extend(quote_problems(part, inputs.locator))
         report.extend(inconsistency_problems(errors))
     graphs[settings.graph_iri("shapes")] = inputs.shapes

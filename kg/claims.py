@@ -18,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .config import Settings
+from .lean_store import lean_graph
 from .namespaces import DSR, OA, RDF, XSD
 from .quotes import source_text
 
@@ -40,7 +41,7 @@ class Partition:
 
     def graph(self, iri: str) -> Graph:
         if iri not in self.graphs:
-            self.graphs[iri] = Graph(identifier=URIRef(iri))
+            self.graphs[iri] = lean_graph(URIRef(iri))
         return self.graphs[iri]
 
 

@@ -30,6 +30,7 @@ from .namespaces import DSR, OWL, RDF, RDFS, SKOS
 from .progress import Steps
 from .rdf_input import UnsupportedFormat, parse_untrusted, syntax_for
 from .report import Problem, ValidationReport
+from .incremental import affected_nodes, validate_focus
 from .validation import superclasses
 
 
@@ -107,10 +108,15 @@ def new_entities(change: Change, before: Graph) -> set[URIRef]:
 
 
 def check_change(change: Change, inputs: Inputs, settings: Settings, *, before: Graph | None = None,
-                 steps: Steps | None = None) -> tuple[ValidationReport, BuildResult]:
+                 publishable: bool = False, steps: Steps | None = None
+                 ) -> tuple[ValidationReport, BuildResult | None]:
     """The validation report of a change applied to ``inputs`` (whose ``triples`` hold the
-    graph before the change; it is modified into the graph after). Also returns the
-    assembled result of the graph after the change, for a writer to publish."""
+    graph before the change; it is modified into the graph after).
+
+    Only the nodes the change can affect are validated (kg.incremental), with the same
+    results a full validation would give for them. ``publishable``: also assemble the
+    whole dataset after the change (partition, reasoning), returned for a writer to
+    publish; otherwise the entailments are computed around the affected nodes only."""
     before = before if before is not None else inputs.triples
     report = ValidationReport(unknown_terms(change.added, inputs.ontology))
     report.extend(convention_problems(change.added, settings.base))
@@ -121,15 +127,35 @@ def check_change(change: Change, inputs: Inputs, settings: Settings, *, before: 
     after += change.added
     report.extend(duplicate_problems(after, fresh, superclasses(inputs.ontology)))
     inputs.locator = NodeLocator(change.files + inputs.files, settings.base, texts=change.texts)
-    result = assemble(inputs, settings, steps or Steps(total=3, quiet=True))
     for p in report.problems:
         if p.location is None and (loc := inputs.locator.locate(URIRef(p.focus))):
             p.location = str(loc)
-    touched = {str(n) for n in touched_nodes(change, after, settings.base)}
-    for p in result.report.problems:
-        if p.focus in touched or p.kind == "owl":
-            report.problems.append(p)
-    return report, result
+    focus = affected_nodes(after, set(change.added), set(change.removed),
+                           ontology=inputs.ontology, shapes=inputs.shapes)
+    focus |= touched_nodes(change, after, settings.base)
+    if publishable:
+        result = assemble(inputs, settings, steps or Steps(total=3, quiet=True), focus=focus)
+        report.extend(result.report.problems)
+        return report, result
+    report.extend(_quote_problems(change, after, settings, inputs.locator))
+    report.extend(validate_focus(inputs.ontology, inputs.shapes, after, focus, None, inputs.locator,
+                                 base=settings.base, engine=settings.reasoner, inconsistencies=True).problems)
+    return report, None
+
+
+def _quote_problems(change: Change, after: Graph, settings: Settings, locator) -> list[Problem]:
+    """Quote checks of the claims the change adds to or alters (kg.claims, on just those)."""
+    from .build import quote_problems
+    from .claims import partition
+    claims = {s for s, p, _ in change.added if isinstance(s, URIRef)} & set(after.subjects(DSR.quote, None))
+    if not claims:
+        return []
+    small = Graph()
+    for c in claims:
+        small += after.triples((c, None, None))
+    for report in set(after.subjects(RDF.type, DSR.Report)):
+        small += after.triples((report, None, None))
+    return quote_problems(partition(small, settings), locator)
 
 
 def check_files(files: list[Path], settings: Settings) -> ValidationReport:

@@ -42,7 +42,7 @@ def input_files(settings: Settings) -> tuple[list[Path], list[Path], list[Path]]
 
 
 def parse_file(path: Path, base: str = DEFAULT_BASE, into: Graph | None = None,
-               data: str | None = None, fmt: str | None = None) -> Graph:
+               data: str | None = None, fmt: str | None = None, terms: dict | None = None) -> Graph:
     """Parse one file, rewriting the default base IRI to ``base`` if they differ.
 
     Blank nodes are relabelled ``<file>_<n>`` in the order the parser created them,
@@ -53,17 +53,34 @@ def parse_file(path: Path, base: str = DEFAULT_BASE, into: Graph | None = None,
     if base != DEFAULT_BASE:
         text = text.replace(DEFAULT_BASE, base)
     fmt = fmt or FORMATS.get(path.suffix, "turtle")
-    parsed = Graph()
+    parsed = _Collected() if fmt == "turtle" else Graph()
     try:
         parsed.parse(data=text, format=fmt, publicID=base)
     except BadSyntax as exc:
         raise SyntaxProblem(Location(str(path), exc.lines + 1), _bad_syntax_message(exc)) from None
     except Exception as exc:  # other parsers raise their own types
         raise SyntaxProblem(Location(str(path), _line_of(str(exc))), str(exc)) from None
-    relabel = _stable_bnodes(parsed, re.sub(r"[^A-Za-z0-9]", "", path.stem) or "b")
-    for t in parsed:
-        graph.add(tuple(_canonical_decimal(relabel.get(x, x)) for x in t))
+    found = parsed.collected + list(parsed) if isinstance(parsed, _Collected) else list(parsed)
+    relabel = _stable_bnodes(found, re.sub(r"[^A-Za-z0-9]", "", path.stem) or "b")
+    # One object per distinct term (shared across the files of a load): less memory,
+    # and dict and set look-ups later in the build find terms by identity.
+    intern = terms.setdefault if terms is not None else (lambda term, _: term)
+    graph.addN((*(intern(x, x) for x in (_canonical_decimal(relabel.get(x, x)) for x in t)), graph)
+               for t in found)
     return graph
+
+
+class _Collected(Graph):
+    """A parse target that only lists the parser's triples (no store to fill):
+    parse_file copies them once, relabelled, into the graph they are for."""
+
+    def __init__(self):
+        super().__init__()
+        self.collected: list[tuple] = []
+
+    def add(self, triple):
+        self.collected.append(triple)
+        return self
 
 
 def _canonical_decimal(term):
@@ -75,10 +92,10 @@ def _canonical_decimal(term):
     return term
 
 
-def _stable_bnodes(graph: Graph, stem: str) -> dict:
+def _stable_bnodes(triples, stem: str) -> dict:
     """Map parser blank nodes to labels numbered in creation order (the parser's
     labels end in a per-parse serial number)."""
-    nodes = {x for t in graph for x in t if isinstance(x, BNode)}
+    nodes = {x for t in triples for x in t if isinstance(x, BNode)}
     if not nodes:
         return {}
 
@@ -106,11 +123,13 @@ def _line_of(message: str) -> int | None:
 def load_inputs(settings: Settings) -> Inputs:
     """Parse every input file of a project checkout."""
     onto_files, shape_files, triple_files = input_files(settings)
-    ontology, shapes, triples = Graph(), Graph(), Graph()
+    from .lean_store import lean_graph
+    ontology, shapes, triples = Graph(), Graph(), lean_graph()
+    terms: dict = {}
     for path in onto_files:
-        parse_file(path, settings.base, ontology)
+        parse_file(path, settings.base, ontology, terms=terms)
     for path in shape_files:
-        parse_file(path, settings.base, shapes)
+        parse_file(path, settings.base, shapes, terms=terms)
     from .shapes import derived_shapes
     shapes += derived_shapes(ontology)
     from .curated import has_changes, load_curated
@@ -120,7 +139,7 @@ def load_inputs(settings: Settings) -> Inputs:
         triple_files = triple_files + change_files(settings.triples_dir)
     else:
         for path in triple_files:
-            parse_file(path, settings.base, triples)
+            parse_file(path, settings.base, triples, terms=terms)
     files = onto_files + shape_files + triple_files
     return Inputs(ontology, shapes, triples, files, NodeLocator(files, settings.base))
 

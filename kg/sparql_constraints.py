@@ -10,6 +10,7 @@ shape's targets, and its rows become the same results pySHACL would report.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -57,13 +58,37 @@ def _targets(shapes: Graph, shape: Node) -> str:
     return " UNION ".join(parts)
 
 
-def evaluate(data: Graph, shapes: Graph, pairs: list[tuple[Node, Node]]) -> list[dict]:
-    """Run every constraint once; returns result dicts (focus, value, path, message, ...)."""
+def store_of(triples: Iterable[tuple]) -> ox.Store:
+    """An Oxigraph store holding ``triples`` (each term formatted once, loaded in bulk)."""
+    from .dataset_io import _nt_terms
+    terms, missing = _nt_terms()
+    get = terms.get
+    lines = {f"{get(s) or missing(s)} {get(p) or missing(p)} {get(o) or missing(o)} .\n"
+             for s, p, o in triples}
     store = ox.Store()
-    store.bulk_load(data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    store.bulk_load("".join(lines).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def evaluate(data: Graph, shapes: Graph, pairs: list[tuple[Node, Node]]) -> list[dict]:
+    """Run every constraint once over ``data``; returns result dicts (focus, value,
+    path, message, ...)."""
+    active = [pair for pair in pairs if not _deactivated(shapes, pair[1])]
+    if not active:
+        return []
+    return evaluate_store(store_of(data), shapes, active)
+
+
+def _deactivated(shapes: Graph, constraint: Node) -> bool:
+    flag = shapes.value(constraint, SH.deactivated)
+    return flag is not None and bool(flag.toPython())
+
+
+def evaluate_store(store: ox.Store, shapes: Graph, pairs: list[tuple[Node, Node]]) -> list[dict]:
+    """Run every constraint once over the default graph of ``store``."""
     results = []
     for shape, constraint in sorted(pairs, key=lambda p: (str(p[0]), str(p[1]))):
-        if shapes.value(constraint, SH.deactivated) is not None and shapes.value(constraint, SH.deactivated).toPython():
+        if _deactivated(shapes, constraint):
             continue
         select = str(shapes.value(constraint, SH.select))
         targets = _targets(shapes, shape)

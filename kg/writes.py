@@ -212,7 +212,7 @@ class Writer:
         triples = Graph()
         triples += before
         inputs = Inputs(static.ontology, static.shapes, triples, static.files)
-        report, result = check_change(change, inputs, self.settings, before=before)
+        report, result = check_change(change, inputs, self.settings, before=before, publishable=True)
         report.extend(_claims_in_their_graph(added, cur, self.settings))
         return report, result
 

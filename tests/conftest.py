@@ -128,6 +128,17 @@ def kinds(store, base):
     return iris_by_kind(store, base)
 
 
+@pytest.fixture(scope="session")
+def synthetic_10k(tmp_path_factory):
+    """A synthetic checkout of ~10,000 curated triples shaped like the real graph
+    (bench/synthetic.py: real ontology and shapes, quotes in synthetic report texts);
+    returns its Settings."""
+    from bench.synthetic import generate
+    root = tmp_path_factory.mktemp("synthetic") / "project"
+    generate(root, 10_000, seed=0)
+    return load_settings().with_(root=root, dist=root / "dist")
+
+
 @pytest.fixture(scope="module")
 def writable(tmp_path_factory):
     """A miniature writable checkout (tests/curator.py) and ``dsr serve`` over it with a
