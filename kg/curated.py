@@ -43,9 +43,6 @@ class Curated:
             merged += g
         return merged
 
-    def holds_elsewhere(self, triple: tuple, graph_iri: str) -> bool:
-        return any(triple in g for iri, g in self.graphs.items() if iri != graph_iri)
-
     def replay(self, changes: list[Change]) -> None:
         for change in changes:
             apply(self.graphs, change)

@@ -107,7 +107,7 @@ def new_entities(change: Change, before: Graph) -> set[URIRef]:
     return {s for s in described if (s, None, None) not in before}
 
 
-def check_change(change: Change, inputs: Inputs, settings: Settings, *, before: Graph | None = None,
+def check_change(change: Change, inputs: Inputs, settings: Settings, *,
                  publishable: bool = False, steps: Steps | None = None
                  ) -> tuple[ValidationReport, BuildResult | None]:
     """The validation report of a change applied to ``inputs`` (whose ``triples`` hold the
@@ -117,10 +117,9 @@ def check_change(change: Change, inputs: Inputs, settings: Settings, *, before: 
     results a full validation would give for them. ``publishable``: also assemble the
     whole dataset after the change (partition, reasoning), returned for a writer to
     publish; otherwise the entailments are computed around the affected nodes only."""
-    before = before if before is not None else inputs.triples
     report = ValidationReport(unknown_terms(change.added, inputs.ontology))
     report.extend(convention_problems(change.added, settings.base))
-    fresh = new_entities(change, before)
+    fresh = new_entities(change, inputs.triples)
     after = inputs.triples
     for t in change.removed:
         after.remove(t)

@@ -108,12 +108,10 @@ class Writer:
     def validate(self, added: Graph, texts: dict[str, str] | None = None) -> ValidationReport:
         """The report for adding ``added`` to the current graph; changes nothing."""
         with changelog.write_lock(self.settings.triples_dir):
-            before = self.curated().union()
-        triples = Graph()
-        triples += before
+            triples = self.curated().union()      # a copy: check_change turns it into the graph after
         static = self._inputs()
         inputs = Inputs(static.ontology, static.shapes, triples, static.files)
-        report, _ = check_change(Change(added, set(), texts=texts or {}), inputs, self.settings, before=before)
+        report, _ = check_change(Change(added, set(), texts=texts or {}), inputs, self.settings)
         return report
 
     # -- writing -----------------------------------------------------------------
@@ -200,19 +198,18 @@ class Writer:
     def _validate(self, cur: Curated, removed: set, added: set,
                   texts: dict[str, str]) -> tuple[ValidationReport, object]:
         static = self._inputs()
-        before = cur.union()
-        after_graphs = {iri: g for iri, g in cur.graphs.items()}
-        gone = {(s, p, o) for s, p, o, g in removed
-                if not any((s, p, o) in h for iri, h in after_graphs.items() if iri != str(g))
-                and (s, p, o, g) not in added}
         new = Graph()
         for s, p, o, _ in added:
             new.add((s, p, o))
+        # A triple leaves the union only if no curated graph holds it after the change.
+        removed_from: dict[tuple, set[str]] = {}
+        for s, p, o, g in removed:
+            removed_from.setdefault((s, p, o), set()).add(str(g))
+        gone = {t for t, graphs in removed_from.items() if t not in new
+                and not any(t in h for iri, h in cur.graphs.items() if iri not in graphs)}
         change = Change(new, gone, texts=texts)
-        triples = Graph()
-        triples += before
-        inputs = Inputs(static.ontology, static.shapes, triples, static.files)
-        report, result = check_change(change, inputs, self.settings, before=before, publishable=True)
+        inputs = Inputs(static.ontology, static.shapes, cur.union(), static.files)   # becomes the graph after
+        report, result = check_change(change, inputs, self.settings, publishable=True)
         report.extend(_claims_in_their_graph(added, cur, self.settings))
         return report, result
 
