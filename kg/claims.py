@@ -23,6 +23,13 @@ from .namespaces import DSR, OA, RDF, XSD
 from .quotes import source_text
 
 NON_FACTUAL = (DSR.Assessment, DSR.Recommendation)
+# Looked up once: attribute access on an rdflib namespace is a Python call, and the
+# selectors below are written for every claim.
+(_HAS_TARGET, _SPECIFIC_RESOURCE, _HAS_SOURCE, _HAS_SELECTOR, _QUOTE_SELECTOR, _EXACT, _PREFIX,
+ _SUFFIX, _POSITION_SELECTOR, _START, _END) = (
+    OA.hasTarget, OA.SpecificResource, OA.hasSource, OA.hasSelector, OA.TextQuoteSelector, OA.exact,
+    OA.prefix, OA.suffix, OA.TextPositionSelector, OA.start, OA.end)
+_TYPE, _NON_NEGATIVE = RDF.type, XSD.nonNegativeInteger
 
 
 @dataclass
@@ -83,7 +90,8 @@ def partition(triples: Graph, settings: Settings) -> Partition:
         else:
             entities.add((s, p, o))
 
-    for claim, report in sorted(claim_report.items()):
+    # Report by report: each report text is normalised once (kg.quotes caches a few).
+    for claim, report in sorted(claim_report.items(), key=lambda item: (item[1], item[0])):
         graph = report_graph[report]
         if is_plain_fact(triples, claim):
             s, p, o = (triples.value(claim, RDF.subject), triples.value(claim, RDF.predicate),
@@ -124,17 +132,18 @@ def _annotate_quote(triples: Graph, claim: Node, report: URIRef, graph: Graph,
     target = URIRef(f"{claim}#target")
     selector = URIRef(f"{claim}#quote")
     position = URIRef(f"{claim}#position")
-    graph.add((claim, OA.hasTarget, target))
-    graph.add((target, RDF.type, OA.SpecificResource))
-    graph.add((target, OA.hasSource, report))
-    graph.add((target, OA.hasSelector, selector))
-    graph.add((target, OA.hasSelector, position))
-    graph.add((selector, RDF.type, OA.TextQuoteSelector))
-    graph.add((selector, OA.exact, Literal(text.text[match.start:match.end])))
-    graph.add((selector, OA.prefix, Literal(prefix)))
-    graph.add((selector, OA.suffix, Literal(suffix)))
-    graph.add((position, RDF.type, OA.TextPositionSelector))
-    graph.add((position, OA.start, Literal(match.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((position, OA.end, Literal(match.end, datatype=XSD.nonNegativeInteger)))
+    add = graph.add
+    add((claim, _HAS_TARGET, target))
+    add((target, _TYPE, _SPECIFIC_RESOURCE))
+    add((target, _HAS_SOURCE, report))
+    add((target, _HAS_SELECTOR, selector))
+    add((target, _HAS_SELECTOR, position))
+    add((selector, _TYPE, _QUOTE_SELECTOR))
+    add((selector, _EXACT, Literal(text.text[match.start:match.end])))
+    add((selector, _PREFIX, Literal(prefix)))
+    add((selector, _SUFFIX, Literal(suffix)))
+    add((position, _TYPE, _POSITION_SELECTOR))
+    add((position, _START, Literal(match.start, datatype=_NON_NEGATIVE)))
+    add((position, _END, Literal(match.end, datatype=_NON_NEGATIVE)))
     if (report, DSR.sha256, None) not in graph:
         graph.add((report, DSR.sha256, Literal(text.sha256)))

@@ -22,7 +22,7 @@ class Settings:
     root: Path = PROJECT_ROOT
     base: str = DEFAULT_BASE
     dist: Path = field(default_factory=lambda: PROJECT_ROOT / "dist")
-    reasoner: str = "reasonable"
+    reasoner: str = "compiled"
 
     @property
     def ontology_dir(self) -> Path:
@@ -53,7 +53,7 @@ def load_settings(**overrides) -> Settings:
     root = Path(os.environ.get("DSR_ROOT", PROJECT_ROOT)).resolve()
     base = os.environ.get("DSR_BASE", DEFAULT_BASE)
     dist = Path(os.environ.get("DSR_DIST", root / "dist")).resolve()
-    reasoner = os.environ.get("DSR_REASONER", "reasonable")
+    reasoner = os.environ.get("DSR_REASONER", "compiled")
     settings = Settings(root=root, base=base, dist=dist, reasoner=reasoner)
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if "base" in overrides and not overrides["base"].endswith("/"):

@@ -742,7 +742,7 @@ def _neighbourhood(schema: Schema, asserted: Graph, focus: set[Node]) -> tuple[G
 
 def validate_focus(ontology: Graph, shapes: Graph, asserted: Graph, focus: set[Node],
                    inferred: Graph | None = None, locator=None, *, base: str | None = None,
-                   engine: str = "reasonable", inconsistencies: bool = False) -> ValidationReport:
+                   engine: str = "compiled", inconsistencies: bool = False) -> ValidationReport:
     """SHACL (core and SPARQL) problems of the focus nodes, as a full validation of
     ``asserted`` (the whole asserted graph after the change) would report them.
 

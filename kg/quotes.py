@@ -9,12 +9,16 @@ views point at the real characters.
 from __future__ import annotations
 
 import hashlib
+from array import array
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 _LINE_END_HYPHEN = re.compile(r"-[ \t]*\n[ \t]*")
+# What normalising changes: leading whitespace, line-end hyphens, and whitespace other
+# than one plain space (single spaces between words, most of a text, stay as they are).
+_SPECIAL = re.compile(r"\A\s+|" + _LINE_END_HYPHEN.pattern + r"|\s{2,}|[^\S ]")
 
 
 @dataclass(frozen=True)
@@ -23,32 +27,35 @@ class Match:
     end: int
 
 
-def _normalise(text: str, rejoin: bool) -> tuple[str, list[int]]:
+def _normalise(text: str, rejoin: bool) -> tuple[str, array]:
     """Collapse whitespace; at line-end hyphens either drop hyphen and break (rejoin)
-    or keep the hyphen and drop only the break. Returns text and original offsets."""
+    or keep the hyphen and drop only the break. Returns text and original offsets.
+
+    Works run by run (a regular expression finds what changes; the text between is
+    copied whole): report texts are megabytes at scale."""
     out: list[str] = []
-    index: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "-" and (m := _LINE_END_HYPHEN.match(text, i)):
+    index = array("q")
+    after_space = True          # no space at the start
+    pos = 0
+    for m in _SPECIAL.finditer(text):
+        start = m.start()
+        if start > pos:
+            out.append(text[pos:start])
+            index.extend(range(pos, start))
+            after_space = text[start - 1] == " "
+        if text[start] == "-":              # a hyphen at a line end
             if not rejoin:
                 out.append("-")
-                index.append(i)
-            i = m.end()
-            continue
-        if ch.isspace():
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            if out and out[-1] != " ":
-                out.append(" ")
-                index.append(i)
-            i = j
-            continue
-        out.append(ch)
-        index.append(i)
-        i += 1
+                index.append(start)
+                after_space = False
+        elif not after_space:
+            out.append(" ")
+            index.append(start)
+            after_space = True
+        pos = m.end()
+    if pos < len(text):
+        out.append(text[pos:])
+        index.extend(range(pos, len(text)))
     return "".join(out), index
 
 

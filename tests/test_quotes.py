@@ -58,3 +58,46 @@ def test_match_offsets_point_into_original_text():
     m = src.find("innovation center in Belgrade in 2020")
     assert text[m.start:m.end].startswith("innovation center in Bel-\ngrade")
     assert normalise_quote("  a \n b ") == "a b"
+
+
+def _normalise_char_by_char(text: str, rejoin: bool) -> tuple[str, list[int]]:
+    """The plain definition kg.quotes._normalise must agree with: one character at a time."""
+    import re
+    hyphen = re.compile(r"-[ \t]*\n[ \t]*")
+    out, index, i = [], [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "-" and (m := hyphen.match(text, i)):
+            if not rejoin:
+                out.append("-")
+                index.append(i)
+            i = m.end()
+        elif ch.isspace():
+            j = i
+            while j < len(text) and text[j].isspace():
+                j += 1
+            if out and out[-1] != " ":
+                out.append(" ")
+                index.append(i)
+            i = j
+        else:
+            out.append(ch)
+            index.append(i)
+            i += 1
+    return "".join(out), index
+
+
+def test_run_by_run_normalisation_equals_the_character_by_character_definition(settings):
+    """The fast normaliser (whole runs of text at a time) gives the same text and offsets
+    on every report and on random mixtures of the tricky characters."""
+    import random
+    from kg.quotes import _normalise
+    rnd = random.Random(7)
+    pieces = ["a", "-", " ", "\n", "\t", "b-\n", "\u00a0", "\x1c", "-\n \n", "  ", "é", " -", "- ", "\r\n"]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(settings.sources_dir.glob("*.txt"))]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40))) for _ in range(5000)]
+    assert len(texts) > 5000
+    for text in texts:
+        for rejoin in (True, False):
+            fast, offsets = _normalise(text, rejoin)
+            assert (fast, list(offsets)) == _normalise_char_by_char(text, rejoin), (text[:60], rejoin)
