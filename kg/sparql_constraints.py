@@ -13,7 +13,9 @@ import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph, URIRef, Variable
+from rdflib.paths import NegatedPath, Path
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from .namespaces import RDF, SH
@@ -56,6 +58,53 @@ def _targets(shapes: Graph, shape: Node) -> str:
     for node in shapes.objects(shape, SH.targetNode):
         parts.append(f"{{ BIND(<{node}> AS ?this) }}")
     return " UNION ".join(parts)
+
+
+def predicates_read(shapes: Graph, pairs: list[tuple[Node, Node]]) -> set[Node] | None:
+    """The predicates the SPARQL constraints can match (rdf:type included, for the
+    targets), or None if one may match any predicate (a variable predicate that no
+    BIND or VALUES sets to an IRI, a negated property set). The store they run on needs
+    no other triples. (A variable predicate bound to IRIs in some UNION branches only
+    would match anything in the others; our shapes bind it in every branch, and a test
+    compares with pySHACL on the whole graph.)"""
+    found: set[Node] = {RDF.type}
+    for _shape, constraint in pairs:
+        query = _prefix_block(shapes, constraint) + "\n" + str(shapes.value(constraint, SH.select)).replace("$this", "?this")
+        if not _collect(prepareQuery(query).algebra, found):
+            return None
+    return found
+
+
+def _collect(algebra, iris: set) -> bool:
+    """Add every IRI of ``algebra`` to ``iris``; False if a triple pattern's predicate
+    can be other than those IRIs."""
+    variable_predicates, bound_by_values = set(), set()
+    stack = [algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, URIRef):
+            iris.add(node)
+        elif isinstance(node, NegatedPath):
+            return False
+        elif isinstance(node, Path):
+            stack.extend(v for v in vars(node).values())
+        elif isinstance(node, dict):               # rdflib's CompValue
+            name = getattr(node, "name", None)
+            if name == "values":
+                for row in node.get("res") or ():
+                    bound_by_values.update(v for v, term in row.items() if isinstance(term, URIRef))
+            elif name == "Extend" and isinstance(node.get("expr"), URIRef):     # BIND (<iri> AS ?v)
+                bound_by_values.add(node["var"])
+            for key, value in node.items():
+                if key == "triples":
+                    for block in value:
+                        block = list(block)
+                        variable_predicates.update(p for p in block[1::3] if isinstance(p, Variable))
+                if key != "_vars":
+                    stack.append(value)
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    return variable_predicates <= bound_by_values
 
 
 def store_of(triples: Iterable[tuple]) -> ox.Store:
@@ -102,7 +151,7 @@ def evaluate_store(store: ox.Store, shapes: Graph, pairs: list[tuple[Node, Node]
         body = re.sub(r"^\s*SELECT\s+(DISTINCT\s+)?", lambda m: "SELECT DISTINCT ", body, count=1, flags=re.IGNORECASE)
         query = _prefix_block(shapes, constraint) + "\n" + body
         message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
-        severity = shapes.value(constraint, SH.severity) or shapes.value(shape, SH.severity) or SH.Violation
+        severity = shapes.value(shape, SH.severity) or SH.Violation       # the shape's, as in SHACL
         for row in store.query(query):
             values = {}
             for name in ("this", "value", "path", "p", "range", "domain"):
@@ -116,7 +165,7 @@ def evaluate_store(store: ox.Store, shapes: Graph, pairs: list[tuple[Node, Node]
                     if message else "SPARQL constraint not satisfied")
             results.append({
                 "focus": values.get("this"),
-                "value": values.get("value"),
+                "value": values.get("value", values.get("this")),     # SHACL: $this if ?value is unbound
                 "path": values.get("path"),
                 "message": text,
                 "severity": str(severity).rsplit("#", 1)[-1],

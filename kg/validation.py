@@ -28,7 +28,7 @@ from .lean_store import ValidationStore, lean_graph
 from .loading import NodeLocator
 from .namespaces import RDF, RDFS, SH
 from .report import Problem, ValidationReport
-from .sparql_constraints import evaluate as evaluate_sparql, evaluate_store, split_shapes, store_of
+from .sparql_constraints import evaluate as evaluate_sparql, evaluate_store, predicates_read, split_shapes, store_of
 
 
 def superclasses(ontology: Graph) -> dict[Node, set[Node]]:
@@ -192,6 +192,9 @@ def validate(ontology: Graph, shapes: Graph, asserted: list[Graph], inferred: Gr
     del data
     rows = []
     if compiled.sparql:
-        store = store_of(validation_triples(ontology, asserted, inferred))
-        rows = evaluate_store(store, shapes, compiled.sparql)
+        triples = validation_triples(ontology, asserted, inferred)
+        wanted = predicates_read(shapes, compiled.sparql)
+        if wanted is not None:          # the constraints' store needs only what they can match
+            triples = (t for t in triples if t[1] in wanted)
+        rows = evaluate_store(store_of(triples), shapes, compiled.sparql)
     return ValidationReport(_problems(results, rows, locator, None))

@@ -127,3 +127,60 @@ def test_hedged_claim_does_not_become_a_plain_fact(mini_project, tmp_path):
     from kg.namespaces import DSR
     assert (URIRef(settings.base + "id/serbia-china-comprehensive-strategic-partnership"), DSR.date, None) not in graph
     assert (URIRef(settings.base + "claim/r000-900"), DSR.certainty, DSR.Hedged) in graph
+
+
+BROKEN_MIX = GOOD + """
+claim:r000-902 a dsr:Claim ; rdf:predicate dsr:builtBy ;
+    dsr:stance dsr:Affirmed ; dsr:certainty dsr:Stated ;
+    dsr:source report:surveying-dsr-western-balkans ; dsr:section "x" ;
+    dsr:quote "In 2019, Belgrade introduced the Safe City project" .
+claim:r000-903 a dsr:Claim ; rdf:subject id:serbia ; rdf:predicate dsr:dateSigned ; rdf:object "2016" ;
+    dsr:stance dsr:Affirmed ; dsr:certainty dsr:Stated ;
+    dsr:source report:surveying-dsr-western-balkans ; dsr:section "x" ;
+    dsr:quote "In 2019, Belgrade introduced the Safe City project" .
+id:test-membership a dsr:Membership ; skos:prefLabel "Test membership"@en .
+id:test-deal a dsr:Agreement ; skos:prefLabel "Test deal"@en ; dsr:date "sometime"@en , "2020-01"^^xsd:gYearMonth .
+id:test-amount a schema:MonetaryAmount ; schema:currency "EUR" .
+id:huawei dsr:cooperatesWith id:huawei .
+claim:r000-904 a dsr:Claim ; rdf:subject id:serbia ; rdf:predicate dsr:cooperatesWith ; rdf:object id:huawei ;
+    dsr:stance dsr:Affirmed ; dsr:certainty dsr:Hedged ;
+    dsr:source report:surveying-dsr-western-balkans ; dsr:section "x" ;
+    dsr:quote "In 2019, Belgrade introduced the Safe City project" .
+"""
+
+
+def test_the_builds_validation_reports_what_pyshacl_alone_reports(mini_project):
+    """kg.validation prepares the shapes for speed (property shapes lifted, SHACL-SPARQL on
+    Oxigraph over only the triples the queries can match, pySHACL over only the
+    predicates the core shapes read); pySHACL given the whole validation graph and the
+    shapes as written must report exactly the same results."""
+    import pyshacl
+    from rdflib import URIRef
+    from kg.claims import partition
+    from kg.namespaces import RDF, SH
+    from kg.reasoning import infer
+    from kg.validation import validate, validation_graph
+    settings = mini_project({"t/claims.ttl": BROKEN_MIX})
+    inputs = load_inputs(settings)
+    graphs = list(partition(inputs.triples, settings).graphs.values())
+    inferred, _ = infer(graphs + [inputs.ontology], settings.base, settings.reasoner)
+    ours = validate(inputs.ontology, inputs.shapes, graphs, inferred)
+    data = validation_graph(inputs.ontology, graphs, inferred)
+    _, results, _ = pyshacl.validate(data, shacl_graph=inputs.shapes, inference="none", advanced=True,
+                                     allow_warnings=True)
+
+    def key(focus, path, value, severity, component):
+        return (str(focus), str(path) if isinstance(path, URIRef) else "",
+                str(value) if value is not None else "", str(severity).rsplit("#", 1)[-1],
+                str(component).rsplit("#", 1)[-1])
+    reference = sorted(key(results.value(r, SH.focusNode), results.value(r, SH.resultPath),
+                           results.value(r, SH.value), results.value(r, SH.resultSeverity),
+                           results.value(r, SH.sourceConstraintComponent))
+                       for r in results.subjects(RDF.type, SH.ValidationResult))
+    found = sorted(key(p.focus, p.path and URIRef(p.path), p.value, p.severity, p.component)
+                   for p in ours.problems if p.kind != "quote")
+    kinds = {k[-1] for k in reference}
+    assert {"SPARQLConstraintComponent", "OrConstraintComponent", "MinCountConstraintComponent"} <= kinds
+    assert {"Warning", "Violation"} <= {k[3] for k in reference if k[-1] == "SPARQLConstraintComponent"}
+    assert found == reference, {"only ours": sorted(set(found) - set(reference)),
+                                "only pySHACL": sorted(set(reference) - set(found))}
