@@ -6,9 +6,7 @@ and so that any node can later be traced back to where it is written.
 
 from __future__ import annotations
 
-import gc
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .config import Settings
 from .errors import Location, SyntaxProblem
+from .gc_pause import cyclic_gc_paused
 from .namespaces import DEFAULT_BASE
 
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld"}
@@ -238,23 +237,9 @@ def _line_of(message: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-@contextmanager
-def _cyclic_gc_paused():
-    """Parsing allocates millions of tuples and terms, none of them in a reference
-    cycle; each allocation burst triggers full collections that walk the whole
-    growing heap (a quarter of the load time at 1M triples) and find nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_inputs(settings: Settings) -> Inputs:
     """Parse every input file of a project checkout."""
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _load_inputs(settings)
 
 

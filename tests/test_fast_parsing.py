@@ -11,6 +11,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+import kg.gc_pause
 import kg.loading
 from kg.errors import SyntaxProblem
 from kg.loading import FORMATS, _canonical_decimal, parse_file
@@ -211,7 +212,7 @@ def test_load_inputs_restores_the_garbage_collector(inputs):
     assert len(inputs.triples) > 0 and gc.isenabled()
     gc.disable()
     try:
-        with kg.loading._cyclic_gc_paused():
+        with kg.gc_pause.cyclic_gc_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()          # left as the caller had it
     finally:
