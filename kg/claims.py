@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .config import Settings
-from .lean_store import lean_graph
+from .lean_store import lean_graph, rows
 from .namespaces import DSR, OA, RDF, XSD
 from .quotes import source_text
 
@@ -82,23 +82,28 @@ def partition(triples: Graph, settings: Settings) -> Partition:
                 claim_report.setdefault(claim, report)
 
     entities = part.graph(settings.graph_iri("entities"))
-    for s, p, o in triples:
-        if s in report_graph:
-            report_graph[s].add((s, p, o))
+    # Straight to the stores: Graph.add re-checks every term, and these are millions.
+    add_to = {r: g.store.add for r, g in report_graph.items()}
+    add_entity = entities.store.add
+    for t in rows(triples):
+        s = t[0]
+        if s in add_to:
+            add_to[s](t)
         elif s in claim_report:
-            report_graph[claim_report[s]].add((s, p, o))
+            add_to[claim_report[s]](t)
         else:
-            entities.add((s, p, o))
+            add_entity(t)
 
     # Report by report: each report text is normalised once (kg.quotes caches a few).
+    texts: dict = {}
     for claim, report in sorted(claim_report.items(), key=lambda item: (item[1], item[0])):
         graph = report_graph[report]
         if is_plain_fact(triples, claim):
             s, p, o = (triples.value(claim, RDF.subject), triples.value(claim, RDF.predicate),
                        triples.value(claim, RDF.object))
             if s is not None and p is not None and o is not None:
-                graph.add((s, p, o))
-        _annotate_quote(triples, claim, report, graph, part, settings)
+                graph.store.add((s, p, o))
+        _annotate_quote(triples, claim, report, graph, part, settings, texts)
 
     for claim in set(triples.subjects(DSR.quote, None)) - set(claim_report):
         part.quote_problems.append(QuoteProblem(
@@ -109,18 +114,21 @@ def partition(triples: Graph, settings: Settings) -> Partition:
 
 
 def _annotate_quote(triples: Graph, claim: Node, report: URIRef, graph: Graph,
-                    part: Partition, settings: Settings) -> None:
-    """Check the quote against the report text and add an oa:TextQuoteSelector."""
+                    part: Partition, settings: Settings, texts: dict) -> None:
+    """Check the quote against the report text and add an oa:TextQuoteSelector.
+    ``texts`` caches each report's (file name, text or None when it is missing)."""
     quote = triples.value(claim, DSR.quote)
-    filename = triples.value(report, DSR.sourceFile)
+    if report not in texts:
+        filename = triples.value(report, DSR.sourceFile)
+        path = settings.sources_dir / str(filename) if filename is not None else None
+        texts[report] = (filename, path, source_text(path) if path and path.exists() else None)
+    filename, path, text = texts[report]
     if quote is None or filename is None:
         return
-    path = settings.sources_dir / str(filename)
-    if not path.exists():
+    if text is None:
         part.quote_problems.append(QuoteProblem(
             claim, report, f"report text {path} is missing: copy it into sources/"))
         return
-    text = source_text(path)
     match = text.find(str(quote))
     if match is None:
         part.quote_problems.append(QuoteProblem(
@@ -132,7 +140,7 @@ def _annotate_quote(triples: Graph, claim: Node, report: URIRef, graph: Graph,
     target = URIRef(f"{claim}#target")
     selector = URIRef(f"{claim}#quote")
     position = URIRef(f"{claim}#position")
-    add = graph.add
+    add = graph.store.add
     add((claim, _HAS_TARGET, target))
     add((target, _TYPE, _SPECIFIC_RESOURCE))
     add((target, _HAS_SOURCE, report))
@@ -146,4 +154,4 @@ def _annotate_quote(triples: Graph, claim: Node, report: URIRef, graph: Graph,
     add((position, _START, Literal(match.start, datatype=_NON_NEGATIVE)))
     add((position, _END, Literal(match.end, datatype=_NON_NEGATIVE)))
     if (report, DSR.sha256, None) not in graph:
-        graph.add((report, DSR.sha256, Literal(text.sha256)))
+        add((report, DSR.sha256, Literal(text.sha256)))

@@ -153,6 +153,13 @@ class ValidationStore(LeanStore):
         pass
 
 
+def rows(graph: Graph) -> Iterable[tuple]:
+    """A graph's triples, straight from a LeanStore's set when it has one (rdflib's
+    Graph.__iter__ adds two generator layers per triple)."""
+    store = graph.store
+    return store if isinstance(store, LeanStore) else graph
+
+
 def lean_graph(identifier=None, triples: Iterable[tuple] = (), store: type[LeanStore] = LeanStore) -> Graph:
     """A Graph over a new LeanStore (of class ``store``), holding ``triples``."""
     graph = Graph(store=store(), identifier=identifier)

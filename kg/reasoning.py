@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from .compiled_rules import Unsupported, closure, compile_schema
-from .lean_store import LeanStore, lean_graph
+from .lean_store import lean_graph, rows
 from .namespaces import OWL, RDF, RDFS, XSD
 
 log = logging.getLogger(__name__)
@@ -198,18 +198,11 @@ def compiled_inferences(asserted: list[Graph], base: str) -> tuple[Graph, list[s
     """``infer`` with kg.compiled_rules; raises Unsupported before any work if the
     axioms need a rule it lacks."""
     from itertools import chain
-    schema = compile_schema(chain.from_iterable(map(_rows, asserted)))
-    terms, new, errors = closure(chain.from_iterable(map(_rows, asserted)), schema)
+    schema = compile_schema(chain.from_iterable(map(rows, asserted)))
+    terms, new, errors = closure(chain.from_iterable(map(rows, asserted)), schema)
     decoded = [(terms[s], terms[p], terms[o]) for s, p, o in new]
     del new
     return publishable(decoded, frozenset(), base), errors
-
-
-def _rows(graph: Graph) -> Iterable[tuple]:
-    """A graph's triples, straight from a LeanStore's set when it has one (rdflib's
-    Graph.triples adds two generator layers per triple)."""
-    store = graph.store
-    return store if isinstance(store, LeanStore) else graph
 
 
 _SCHEMA_PREDICATES = frozenset({OWL.disjointWith, OWL.members, OWL.propertyChainAxiom, RDF.first, RDF.rest})
