@@ -24,7 +24,7 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from .lean_store import ValidationStore, lean_graph
+from .lean_store import ValidationStore, lean_graph, rows
 from .loading import NodeLocator
 from .namespaces import RDF, RDFS, SH
 from .report import Problem, ValidationReport
@@ -54,14 +54,14 @@ def validation_triples(ontology: Graph, asserted: Iterable[Graph], inferred: Gra
     rdf_type = RDF.type
     types: dict[Node, set[Node]] = {}
     for g in [ontology, *asserted]:
-        for t in g:
-            if t[1] == rdf_type:
+        for t in rows(g):
+            if t[1] is rdf_type or t[1] == rdf_type:
                 types.setdefault(t[0], set()).add(t[2])
             yield t
     supers = superclasses(ontology)
     allowed: dict[Node, set[Node]] = {}
-    for t in inferred:
-        if t[1] == rdf_type:
+    for t in rows(inferred):
+        if t[1] is rdf_type or t[1] == rdf_type:
             s = t[0]
             if s not in allowed:
                 allowed[s] = set().union(*(supers.get(c, {c}) for c in types.get(s, ())))
