@@ -46,6 +46,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 from rdflib.term import Node
 
 from .claims import NON_FACTUAL
+from .lean_store import lean_graph
 from .namespaces import DEFAULT_BASE, DSR, SH, XSD
 from .report import Problem, ValidationReport
 
@@ -53,6 +54,11 @@ CLAIM_KINDS = (DSR.Claim, DSR.ContextClaim, DSR.Assessment, DSR.Recommendation)
 # Changing one of these on a claim can make its fact appear in or vanish from the graph.
 FACT_SWITCHES = {RDF.subject, RDF.predicate, RDF.object, RDF.type, DSR.stance, DSR.certainty, DSR.source}
 _VOCABULARIES = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD, SH))
+# Looked up once: namespace attribute access is a Python call, and fact_of runs for
+# every claim around a busy node.
+(_SUBJECT, _PREDICATE, _OBJECT, _TYPE, _SOURCE, _AFFIRMED, _STANCE, _STATED, _CERTAINTY) = (
+    RDF.subject, RDF.predicate, RDF.object, RDF.type, DSR.source, DSR.Affirmed, DSR.stance,
+    DSR.Stated, DSR.certainty)
 
 OUT, IN = "out", "in"
 
@@ -437,21 +443,21 @@ class Edges:
         factual, affirmed and stated). One index lookup per claim."""
         po: dict = defaultdict(list)
         for g in self.graphs:
-            for p, o in g.predicate_objects(claim):
+            for _, p, o in g.triples((claim, None, None)):
                 po[p].append(o)
         try:
-            s, p, o = po[RDF.subject][0], po[RDF.predicate][0], po[RDF.object][0]
+            s, p, o = po[_SUBJECT][0], po[_PREDICATE][0], po[_OBJECT][0]
         except (KeyError, IndexError):
             return None
         if self.any_fact:
             return s, p, o
-        types = po.get(RDF.type, ())
+        types = po.get(_TYPE, ())
         if not any(k in types for k in CLAIM_KINDS) or any(k in types for k in NON_FACTUAL):
             return None
-        report = po[DSR.source][0] if po.get(DSR.source) else None
+        report = po[_SOURCE][0] if po.get(_SOURCE) else None
         if report is None or not self._is_report(report):
             return None
-        if DSR.Affirmed not in po.get(DSR.stance, ()) or DSR.Stated not in po.get(DSR.certainty, ()):
+        if _AFFIRMED not in po.get(_STANCE, ()) or _STATED not in po.get(_CERTAINTY, ()):
             return None
         return s, p, o
 
@@ -689,7 +695,7 @@ def neighbourhood(schema: Schema, asserted: Graph, focus: set[Node]) -> Graph:
 def _neighbourhood(schema: Schema, asserted: Graph, focus: set[Node]) -> tuple[Graph, set[Node]]:
     """The neighbourhood, and its centres (the focus nodes and their owl:sameAs cliques)."""
     edges = Edges([asserted])
-    local = Graph()
+    local = lean_graph()
     reach = Reach(schema, edges)
     centres = {f for f in focus if not isinstance(f, Literal)}
     # owl:sameAs merges descriptions: the whole clique is a centre.
@@ -763,21 +769,21 @@ def validate_focus(ontology: Graph, shapes: Graph, asserted: Graph, focus: set[N
         # The classes of the nodes around the centres only matter to the shapes, and
         # all the reasoner would add about them is their super-classes: reason without
         # them (several times less work) and add those super-classes here.
-        reasoned = Graph()
-        around = Graph()
+        reasoned = lean_graph()
+        around = lean_graph()
         for t in local:
             (around if t[1] == RDF.type and t[0] not in centres else reasoned).add(t)
         local_inferred, errors = infer([reasoned, ontology], base, engine)
         local_inferred += _super_classes(around, schema.supers, base)
     else:
         nodes = {x for t in local for x in (t[0], t[2])}
-        local_inferred = Graph()
+        local_inferred = lean_graph()
         for node in nodes:
             for t in inferred.triples((node, None, None)):
                 local_inferred.add(t)
     data = validation_graph(ontology, [local], local_inferred)
     report = ValidationReport(shacl_problems(data, schema.focused_shapes(data, focus), locator,
-                                             focus_filter=focus))
+                                             focus_filter=focus, disposable=True))
     if inconsistencies:
         names = {str(f) for f in focus}
         for e in errors:
@@ -793,7 +799,7 @@ def _super_classes(types: Graph, supers: dict, base: str) -> Graph:
     """What OWL-RL's cax-sco infers from these type triples, as kg.reasoning.publishable
     keeps it: the super-classes of our own resources' classes (not owl:Thing & co)."""
     from .reasoning import _TRIVIAL_TYPES
-    out = Graph()
+    out = lean_graph()
     ontology_ns = base + "ontology"
     for s, _, c in types:
         text = str(s)

@@ -30,10 +30,14 @@ class LeanStore(SimpleMemory):
         self._by_s: dict = {}                 # subject -> [triple, ...] or {predicate: [triple, ...]}
         self._by_p: dict | None = None        # predicate -> {triple, ...}, once needed
         self._by_o: dict | None = None        # object -> {triple, ...}, once needed
+        # One object per predicate, so pattern filters compare predicates by identity
+        # (URIRef equality is a Python call; there are few predicates and many triples).
+        self._predicates: dict = {}
 
     # --- writing ---------------------------------------------------------------------
     def add(self, triple, context=None, quoted: bool = False) -> None:
-        t = (triple[0], triple[1], triple[2])
+        p = triple[1]
+        t = (triple[0], self._predicates.setdefault(p, p), triple[2])
         if t in self._all:
             return
         self._all.add(t)
@@ -87,6 +91,8 @@ class LeanStore(SimpleMemory):
         """The triples matching ``pattern``, as a list (safe to modify the graph while
         going through it, as with rdflib's stores)."""
         s, p, o = pattern
+        if p is not None:
+            p = self._predicates.get(p, p)
         if s is not None:
             if p is not None and o is not None:
                 t = (s, p, o)
@@ -103,11 +109,11 @@ class LeanStore(SimpleMemory):
             if p is None and o is None:
                 return list(candidates)
             if o is None:
-                return [t for t in candidates if t[1] is p or t[1] == p]
+                return [t for t in candidates if t[1] is p]
             return [t for t in candidates if t[2] is o or t[2] == o]
         if p is not None and o is not None:
             candidates = self._object_index().get(o)
-            return [t for t in candidates if t[1] is p or t[1] == p] if candidates else []
+            return [t for t in candidates if t[1] is p] if candidates else []
         if p is not None:
             return list(self._predicate_index().get(p, ()))
         if o is not None:

@@ -174,11 +174,12 @@ def _problems(results: Graph, sparql_rows: list[dict], locator: NodeLocator | No
 
 
 def shacl_problems(data: Graph, shapes: Graph, locator: NodeLocator | None = None,
-                   focus_filter: set[Node] | None = None) -> list[Problem]:
+                   focus_filter: set[Node] | None = None, disposable: bool = False) -> list[Problem]:
     """Core constraints by pySHACL, SPARQL constraints in one pass each on Oxigraph
-    (see kg.sparql_constraints); both converted into Problems. ``data`` is left as is."""
+    (see kg.sparql_constraints); both converted into Problems. ``data`` is left as is
+    unless ``disposable`` (then pySHACL need not copy it first)."""
     compiled = compile_shapes(shapes)
-    results = _run_pyshacl(data, compiled.core, inplace=False)
+    results = _run_pyshacl(data, compiled.core, inplace=disposable)
     return _problems(results, evaluate_sparql(data, shapes, compiled.sparql), locator, focus_filter)
 
 
