@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/build_scale.py [--sizes 10k,100k,1M] [--stages parse,reason,...]
                                           [--work /tmp/dsr-build-scale] [--mem-cap 20]
+                                          [--readme README.md]
 
 For each size, bench/synthetic.py writes a project shaped like ours (real ontology and
 shapes, claims with quotes that occur in synthetic report texts) and every stage runs
@@ -380,6 +381,17 @@ def details(runs: list[dict]) -> str:
     return "\n".join(out)
 
 
+def replace_between_markers(path: Path, table_text: str) -> None:
+    """Put ``table_text`` between the build-scale markers of ``path`` (a README)."""
+    start, end = "<!-- build-scale:start -->", "<!-- build-scale:end -->"
+    text = path.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        raise SystemExit(f"{path}: no {start} ... {end} markers to put the table between")
+    head, rest = text.split(start, 1)
+    _old, tail = rest.split(end, 1)
+    path.write_text(f"{head}{start}\n{table_text}\n{end}{tail}", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10k,100k,1M", help="comma-separated: 10k,100k,1M")
@@ -389,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--owlrl-cap", type=float, default=600, help="seconds allowed for owlrl")
     ap.add_argument("--mem-cap", type=float, default=20, help="GiB of address space per stage (0: none)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    ap.add_argument("--readme", type=Path, help="also put the table into this file, between "
+                    "<!-- build-scale:start --> and <!-- build-scale:end --> (e.g. README.md)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--dist", type=Path, help=argparse.SUPPRESS)
@@ -425,6 +439,9 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "build_scale.md").write_text(md)
     (args.out / "build_scale.json").write_text(json.dumps({"info": info, "runs": runs}, indent=2) + "\n")
     print(f"\nwrote {args.out / 'build_scale.md'} and .json")
+    if args.readme:
+        replace_between_markers(args.readme, text)
+        print(f"updated the table in {args.readme}")
     return 0
 
 
