@@ -105,12 +105,15 @@ def publish(result: BuildResult, settings: Settings, fingerprint: str,
     """Write ``dist/`` from an assembled, valid result; build-info.json goes last, so a
     ``dist/`` whose build-info matches the inputs is complete. ``before_commit`` runs
     just before that (an external store is loaded there)."""
-    checksums = write_dataset(result.graphs, settings.dist, settings.base)
+    from .dataset_io import write_nquads, write_trig
     from .dumps import write_jsonld
-    checksums.update(write_jsonld(settings.dist, settings.base))
-    from .stats import compute_stats, write_stats
-    stats = compute_stats(settings.dist, settings)
-    write_stats(stats, settings.dist)
+    from .stats import StatsWorker, write_stats
+    with StatsWorker(settings) as stats:     # on another thread, overlapping the writing
+        checksums = write_nquads(result.graphs, settings.dist, stats.add)
+        stats.start(settings.dist)
+        checksums.update(write_trig(settings.dist, settings.base))
+        checksums.update(write_jsonld(settings.dist, settings.base))
+        write_stats(stats.result(), settings.dist)
     info = {"fingerprint": fingerprint, "version": __version__, "base": settings.base,
             "files": checksums,
             "graphs": {iri: len(g) for iri, g in sorted(result.graphs.items())}}

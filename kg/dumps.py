@@ -9,14 +9,13 @@ type and SHA-256 for ``/dumps/``, the DCAT distributions and ``SHA256SUMS``.
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .dataset_io import DATASET_NQ, DATASET_TRIG
+from .dataset_io import DATASET_NQ, DATASET_TRIG, AtomicFile, read_nquads
 
 DATASET_JSONLD = "dataset.jsonld"
 
@@ -50,15 +49,10 @@ class DumpFile:
 
 def write_jsonld(dist: Path, base: str = "") -> dict[str, str]:
     """Write ``dataset.jsonld`` from ``dataset.nq`` (same quads, same order); returns
-    file name -> sha256."""
-    quads = ox.parse(path=str(dist / DATASET_NQ), format=ox.RdfFormat.N_QUADS)
-    buf = io.BytesIO()
-    ox.serialize(quads, buf, ox.RdfFormat.JSON_LD)
-    data = buf.getvalue()
-    tmp = dist / (DATASET_JSONLD + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(dist / DATASET_JSONLD)
-    return {DATASET_JSONLD: hashlib.sha256(data).hexdigest()}
+    file name -> sha256. Streamed to disk: the file is never held in memory."""
+    with AtomicFile(dist / DATASET_JSONLD) as out:
+        ox.serialize(read_nquads(dist), output=out, format=ox.RdfFormat.JSON_LD)
+    return {DATASET_JSONLD: out.sha256}
 
 
 _sums: dict[tuple[str, float, int], str] = {}

@@ -2,17 +2,24 @@
 
 The per-report coverage comes from the canned queries ``coverage`` and
 ``contested-facts``, so the README table and the query gallery agree by construction.
+
+A build computes them with ``StatsWorker`` on a second thread while it writes the
+dumps: Oxigraph releases the GIL while it loads and queries, so the loading overlaps
+the formatting of ``dataset.nq`` and the queries the writing of TriG and JSON-LD.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from types import TracebackType
 
 import pyoxigraph as ox
 
 from .config import Settings
+from .namespaces import prefixes
 from .queries import load_queries
 from .store import GraphStore
 
@@ -30,10 +37,14 @@ def _value(term) -> str | int | float | None:
     return term.value
 
 
-def compute_stats(dist: Path, settings: Settings) -> dict:
-    store = GraphStore(settings.with_(dist=dist))
+def compute_stats(dist: Path, settings: Settings, dataset: ox.Store | None = None) -> dict:
+    """The statistics of the built dataset: of ``dataset`` if given (a store holding
+    ``dist/dataset.nq``, see ``StatsWorker``), else of ``dist/dataset.nq`` read here."""
+    if dataset is None:
+        dataset = GraphStore(settings.with_(dist=dist)).store
+    store = _Union(dataset, prefixes(settings.base))
     queries = load_queries(settings.queries_dir)
-    graphs = {s["g"].value: int(s["n"].value) for s in store.store.query(
+    graphs = {s["g"].value: int(s["n"].value) for s in store.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
     classes = {_short(s["class"].value, store.prefixes): int(s["n"].value) for s in store.query(
         "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class . "
@@ -62,6 +73,59 @@ def compute_stats(dist: Path, settings: Settings) -> dict:
             "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c dsr:source ?r }")))["n"].value),
         "contestedFacts": len(contested),
     }
+
+
+class _Union:
+    """Queries as ``GraphStore.query`` runs them: our prefixes predeclared, the default
+    graph the union of all graphs."""
+
+    def __init__(self, store: ox.Store, names: dict[str, str]):
+        self.store = store
+        self.prefixes = names
+
+    def query(self, sparql: str):
+        return self.store.query(sparql, prefixes=self.prefixes, use_default_graph_as_union=True)
+
+
+class StatsWorker:
+    """Statistics computed on a worker thread from a store filled chunk by chunk while
+    ``dataset.nq`` is written (``add`` each chunk of N-Quads, then ``start``). Loading
+    checks every IRI (the dumps, written from the same bytes, parse leniently)."""
+
+    PENDING = 4
+    """Chunks waiting to be loaded at most: bounds the memory they hold."""
+
+    def __init__(self, settings: Settings):
+        self._settings = settings
+        self._store = ox.Store()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats")
+        self._loading: deque[Future] = deque()
+        self._stats: Future | None = None
+
+    def add(self, nquads: bytes) -> None:
+        """Queue whole lines of N-Quads for loading; a load error surfaces here (at a
+        later chunk) or in ``result``."""
+        while len(self._loading) >= self.PENDING:
+            self._loading.popleft().result()
+        self._loading.append(self._pool.submit(self._store.load, nquads, ox.RdfFormat.N_QUADS))
+
+    def start(self, dist: Path) -> None:
+        """Queue the queries, to run once every chunk added is loaded."""
+        self._stats = self._pool.submit(compute_stats, dist, self._settings, self._store)
+
+    def result(self) -> dict:
+        if self._stats is None:
+            raise RuntimeError("StatsWorker.start was not called")
+        while self._loading:
+            self._loading.popleft().result()
+        return self._stats.result()
+
+    def __enter__(self) -> "StatsWorker":
+        return self
+
+    def __exit__(self, kind: type | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _short(iri: str, prefixes: dict[str, str]) -> str:

@@ -53,3 +53,19 @@ def test_every_report_has_its_text_checksum(built, store):
         if row["sha"] is None:
             continue  # a report without claims yet has no checked text
         assert len(row["sha"].value) == 64
+
+
+def test_stats_of_the_build_equal_stats_read_back_from_dataset_nq(built):
+    """publish computes them from a store filled while dataset.nq is written."""
+    from kg.stats import compute_stats, read_stats
+    assert compute_stats(built.dist, built) == read_stats(built.dist)
+
+
+def test_stats_worker_reports_a_graph_oxigraph_cannot_load(built):
+    import pytest
+    from kg.stats import StatsWorker
+    with StatsWorker(built) as stats:
+        stats.add(b"<http://example.org/s> <http://example.org/p> .\n")
+        stats.start(built.dist)
+        with pytest.raises(SyntaxError):
+            stats.result()
