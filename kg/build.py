@@ -17,8 +17,9 @@ from rdflib import Graph
 from . import __version__
 from .claims import partition
 from .config import Settings
-from .dataset_io import DATASET_NQ, DATASET_TRIG, write_dataset
+from .dataset_io import DATASET_NQ, DATASET_TRIG
 from .errors import ValidationFailed
+from .gc_pause import cyclic_gc_paused
 from .loading import Inputs, input_files, load_inputs
 from .namespaces import DSR
 from .progress import Steps
@@ -53,13 +54,18 @@ def inconsistency_problems(errors: list[str]) -> list[Problem]:
                     "disjoint classes cannot share members.", kind="owl") for e in errors]
 
 
-def assemble(inputs: Inputs, settings: Settings, steps: Steps, focus: set | None = None) -> BuildResult:
+def assemble(inputs: Inputs, settings: Settings, steps: Steps, focus: set | None = None,
+             release: bool = False) -> BuildResult:
     """Everything but writing: partition, reason, validate. With ``focus`` (the nodes a
-    change can affect, kg.incremental.affected_nodes) SHACL validates only those nodes."""
+    change can affect, kg.incremental.affected_nodes) SHACL validates only those nodes.
+    ``release``: drop ``inputs.triples`` once partitioned (the report graphs hold the
+    same triples; a full build needs no second copy, which at 1M triples is ~0.3 GB)."""
     with steps.step("Partitioning claims into report graphs and checking quotes"):
         part = partition(inputs.triples, settings)
         graphs = dict(part.graphs)
         graphs[settings.graph_iri("ontology")] = inputs.ontology
+        if release and focus is None:
+            inputs.triples = None
     asserted = [g for iri, g in sorted(graphs.items())]
     with steps.step(f"OWL-RL reasoning ({settings.reasoner}) over {sum(len(g) for g in asserted):,} asserted triples"):
         inferred, errors = infer(asserted, settings.base, settings.reasoner)
@@ -87,14 +93,15 @@ def build(settings: Settings, quiet: bool = False, force: bool = False) -> Build
     if not force and _is_current(info_path, fingerprint, settings.dist):
         steps.note(f"Up to date: {settings.dist} matches the inputs (use --force to rebuild).")
         return BuildResult({}, ValidationReport(), fingerprint, cached=True, timings=steps.timings)
-    with steps.step("Loading ontology, shapes and triples"):
-        inputs = load_inputs(settings)
-    result = assemble(inputs, settings, steps)
-    result.fingerprint = fingerprint
-    if not result.report.conforms:
-        raise ValidationFailed(result.report)
-    with steps.step(f"Writing {settings.dist}"):
-        publish(result, settings, fingerprint)
+    with cyclic_gc_paused():
+        with steps.step("Loading ontology, shapes and triples"):
+            inputs = load_inputs(settings)
+        result = assemble(inputs, settings, steps, release=True)
+        result.fingerprint = fingerprint
+        if not result.report.conforms:
+            raise ValidationFailed(result.report)
+        with steps.step(f"Writing {settings.dist}"):
+            publish(result, settings, fingerprint)
     if result.report.warnings:
         steps.note(f"{len(result.report.warnings)} warning(s); see `dsr validate` for details.")
     return result
