@@ -328,7 +328,7 @@ def _build_steps(text: str) -> dict:
 
 def _cell(r: dict) -> str:
     if "skipped" in r:
-        return "-"
+        return "not run"
     if "error" in r:
         return f"FAILED ({r['error']})"
     peak = r.get("peak_kib") or r.get("child_peak_kib")
