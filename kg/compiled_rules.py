@@ -129,7 +129,7 @@ def compile_schema(triples: Iterable[tuple]) -> Schema:
     for p in symmetric:
         link(p, p, True)
     properties |= transitive
-    schema = Schema(superclasses=_reflexive_closure(sub_class), transitive=transitive)
+    schema = Schema(superclasses=reflexive_closure(sub_class), transitive=transitive)
     schema.chains = [(p, list(Collection(lists, head))) for p, head in chain_heads]
     for node in all_disjoint:
         members = list(Collection(lists, lists.value(node, OWL.members)))
@@ -152,20 +152,13 @@ def compile_schema(triples: Iterable[tuple]) -> Schema:
     return schema
 
 
-def _reflexive_closure(direct: dict) -> dict:
-    result = {}
-    for c in set(direct) | {o for v in direct.values() for o in v}:
-        seen, stack = {c}, [c]
-        while stack:
-            for sup in direct.get(stack.pop(), ()):
-                if sup not in seen:
-                    seen.add(sup)
-                    stack.append(sup)
-        result[c] = seen
-    return result
+def reflexive_closure(direct: dict) -> dict:
+    """node -> every node reachable from it in ``direct`` (node -> successors), itself
+    included; for every node that occurs (e.g. the rdfs:subClassOf hierarchy)."""
+    return {c: _reachable(direct, c) for c in set(direct) | {o for v in direct.values() for o in v}}
 
 
-def _reachable(edges: dict, start: tuple) -> set:
+def _reachable(edges: dict, start) -> set:
     seen, stack = {start}, [start]
     while stack:
         for nxt in edges.get(stack.pop(), ()):

@@ -24,6 +24,7 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from .compiled_rules import reflexive_closure
 from .lean_store import ValidationStore, lean_graph, rows
 from .loading import NodeLocator
 from .namespaces import RDF, RDFS, SH
@@ -36,16 +37,7 @@ def superclasses(ontology: Graph) -> dict[Node, set[Node]]:
     direct: dict[Node, set[Node]] = {}
     for c, sup in ontology.subject_objects(RDFS.subClassOf):
         direct.setdefault(c, set()).add(sup)
-    result: dict[Node, set[Node]] = {}
-    for c in set(direct) | {o for v in direct.values() for o in v}:
-        seen, stack = {c}, [c]
-        while stack:
-            for sup in direct.get(stack.pop(), ()):
-                if sup not in seen:
-                    seen.add(sup)
-                    stack.append(sup)
-        result[c] = seen
-    return result
+    return reflexive_closure(direct)
 
 
 def validation_triples(ontology: Graph, asserted: Iterable[Graph], inferred: Graph) -> Iterator[tuple]:
