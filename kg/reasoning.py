@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from .compiled_rules import Unsupported, closure, compile_schema
+from . import compiled_rules
+from .compiled_rules import Unsupported
 from .lean_store import lean_graph, rows
 from .namespaces import OWL, RDF, RDFS, XSD
 
@@ -198,11 +199,11 @@ def compiled_inferences(asserted: list[Graph], base: str) -> tuple[Graph, list[s
     """``infer`` with kg.compiled_rules; raises Unsupported before any work if the
     axioms need a rule it lacks."""
     from itertools import chain
-    schema = compile_schema(chain.from_iterable(map(rows, asserted)))
-    terms, new, errors = closure(chain.from_iterable(map(rows, asserted)), schema)
+    schema = compiled_rules.compile_schema(chain.from_iterable(map(rows, asserted)))
+    terms, new, errors = compiled_rules.closure(chain.from_iterable(map(rows, asserted)), schema)
     decoded = [(terms[s], terms[p], terms[o]) for s, p, o in new]
     del new
-    return publishable(decoded, frozenset(), base), errors
+    return publishable(decoded, frozenset(), base), sorted(errors)
 
 
 _SCHEMA_PREDICATES = frozenset({OWL.disjointWith, OWL.members, OWL.propertyChainAxiom, RDF.first, RDF.rest})
