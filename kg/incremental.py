@@ -46,6 +46,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 from rdflib.term import Node
 
 from .claims import NON_FACTUAL
+from .compiled_rules import reflexive_closure
 from .lean_store import lean_graph
 from .namespaces import DEFAULT_BASE, DSR, SH, XSD
 from .report import Problem, ValidationReport
@@ -319,16 +320,8 @@ def _class_closure(data: Graph) -> dict:
     direct: dict = defaultdict(set)
     for c, sup in data.subject_objects(RDFS.subClassOf):
         direct[c].add(sup)
-    out = {}
-    for c in list(direct):
-        seen, todo = {c}, [c]
-        while todo:
-            for sup in direct.get(todo.pop(), ()):
-                if sup not in seen:
-                    seen.add(sup)
-                    todo.append(sup)
-        out[c] = seen
-    return out
+    # Only classes that have a super-class (callers read the others with a default).
+    return {c: supers for c, supers in reflexive_closure(direct).items() if c in direct}
 
 
 def _flip(d: str) -> str:
